@@ -1,0 +1,26 @@
+package dev.cairn.core;
+
+/**
+ * How a migration was, or will be, applied; stored in the history table's {@code type} column.
+ */
+public enum MigrationType {
+
+	/** A versioned SQL file run in one transaction with its history row. */
+	SQL,
+
+	/** A versioned SQL file marked {@code -- cairn:no-transaction}, run statement by statement in autocommit. */
+	SQL_NO_TX,
+
+	/** A Spring bean implementing {@link JavaMigration}. */
+	JAVA,
+
+	/** An {@code R__} file, re-applied whenever its checksum changes. */
+	REPEATABLE,
+
+	/** A marker row: the schema already holds everything up to this version. */
+	BASELINE,
+
+	/** A row recording that a down file undid a migration. */
+	ROLLBACK
+
+}

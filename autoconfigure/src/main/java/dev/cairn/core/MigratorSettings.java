@@ -1,0 +1,188 @@
+package dev.cairn.core;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a {@link Migrator} finds migrations, where it keeps history, and how careful it is with locks; the defaults
+ * here are the defaults everywhere (the Boot properties mirror them).
+ *
+ * @param locations where migration files live: {@code classpath:}, {@code file:} or {@code filesystem:} prefixed
+ * @param table the history table, optionally schema-qualified ({@code audit.cairn_history})
+ * @param schema the schema for the history table when {@code table} is not qualified, or {@code null} for the
+ * connection's current schema
+ * @param createSchema whether to create that schema when it is missing
+ * @param lockTimeout the {@code lock_timeout} each migration runs with
+ * @param lockRetries how many times a migration that hit {@code lock_timeout} is retried
+ * @param statementTimeout the {@code statement_timeout} each migration runs with, or {@code null} for the server's
+ * @param lockWaitTimeout how long to wait for another instance's migration lock before giving up
+ * @param outOfOrder whether a pending version below the highest applied one may run
+ * @param ignoreMissing whether an applied migration whose file is gone is tolerated
+ * @param target the highest version to migrate to, or {@code null} for all
+ */
+public record MigratorSettings(List<String> locations, String table, @Nullable String schema, boolean createSchema,
+		Duration lockTimeout, int lockRetries, @Nullable Duration statementTimeout, Duration lockWaitTimeout,
+		boolean outOfOrder, boolean ignoreMissing, @Nullable String target) {
+
+	/** Where migration files are looked for by default. */
+	public static final String DEFAULT_LOCATION = "classpath:db/migrations";
+
+	/** The history table's default name. */
+	public static final String DEFAULT_TABLE = "cairn_history";
+
+	/** The default {@code lock_timeout} of each migration. */
+	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+	/** How many times a migration that hit the lock timeout is retried by default. */
+	public static final int DEFAULT_LOCK_RETRIES = 3;
+
+	/** How long to wait for the migration lock by default. */
+	public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofMinutes(5);
+
+	public MigratorSettings {
+		locations = List.copyOf(locations);
+		if (locations.isEmpty()) {
+			throw new IllegalArgumentException("At least one migration location is needed");
+		}
+		if (lockRetries < 0) {
+			throw new IllegalArgumentException("lockRetries must not be negative");
+		}
+		if (target != null) {
+			MigrationVersion.parse(target);
+		}
+	}
+
+	/**
+	 * Returns the default settings.
+	 * @return the defaults
+	 */
+	public static MigratorSettings defaults() {
+		return builder().build();
+	}
+
+	/**
+	 * Returns a builder starting from the defaults.
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Returns a builder starting from these settings.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		return new Builder().locations(this.locations)
+			.table(this.table)
+			.schema(this.schema)
+			.createSchema(this.createSchema)
+			.lockTimeout(this.lockTimeout)
+			.lockRetries(this.lockRetries)
+			.statementTimeout(this.statementTimeout)
+			.lockWaitTimeout(this.lockWaitTimeout)
+			.outOfOrder(this.outOfOrder)
+			.ignoreMissing(this.ignoreMissing)
+			.target(this.target);
+	}
+
+	/**
+	 * Builds {@link MigratorSettings}, starting from the defaults.
+	 */
+	public static final class Builder {
+
+		private List<String> locations = List.of(DEFAULT_LOCATION);
+
+		private String table = DEFAULT_TABLE;
+
+		private @Nullable String schema;
+
+		private boolean createSchema = true;
+
+		private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+
+		private int lockRetries = DEFAULT_LOCK_RETRIES;
+
+		private @Nullable Duration statementTimeout;
+
+		private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
+
+		private boolean outOfOrder;
+
+		private boolean ignoreMissing;
+
+		private @Nullable String target;
+
+		private Builder() {
+		}
+
+		public Builder locations(List<String> locations) {
+			this.locations = locations;
+			return this;
+		}
+
+		public Builder locations(String... locations) {
+			return locations(List.of(locations));
+		}
+
+		public Builder table(String table) {
+			this.table = table;
+			return this;
+		}
+
+		public Builder schema(@Nullable String schema) {
+			this.schema = schema;
+			return this;
+		}
+
+		public Builder createSchema(boolean createSchema) {
+			this.createSchema = createSchema;
+			return this;
+		}
+
+		public Builder lockTimeout(Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
+			return this;
+		}
+
+		public Builder lockRetries(int lockRetries) {
+			this.lockRetries = lockRetries;
+			return this;
+		}
+
+		public Builder statementTimeout(@Nullable Duration statementTimeout) {
+			this.statementTimeout = statementTimeout;
+			return this;
+		}
+
+		public Builder lockWaitTimeout(Duration lockWaitTimeout) {
+			this.lockWaitTimeout = lockWaitTimeout;
+			return this;
+		}
+
+		public Builder outOfOrder(boolean outOfOrder) {
+			this.outOfOrder = outOfOrder;
+			return this;
+		}
+
+		public Builder ignoreMissing(boolean ignoreMissing) {
+			this.ignoreMissing = ignoreMissing;
+			return this;
+		}
+
+		public Builder target(@Nullable String target) {
+			this.target = target;
+			return this;
+		}
+
+		public MigratorSettings build() {
+			return new MigratorSettings(this.locations, this.table, this.schema, this.createSchema, this.lockTimeout,
+					this.lockRetries, this.statementTimeout, this.lockWaitTimeout, this.outOfOrder, this.ignoreMissing,
+					this.target);
+		}
+
+	}
+
+}
