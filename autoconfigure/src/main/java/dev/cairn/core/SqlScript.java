@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,8 +85,8 @@ public final class SqlScript {
 		int count = statements.size();
 		SqlStatement first = (count > 0) ? statements.get(0) : null;
 		SqlStatement last = (count > 0) ? statements.get(count - 1) : null;
-		String opening = (first != null) ? Keywords.transactionControl(first.sql()) : null;
-		String closing = (last != null) ? Keywords.transactionControl(last.sql()) : null;
+		String opening = (first != null) ? SqlKeywords.transactionControl(first.sql()) : null;
+		String closing = (last != null) ? SqlKeywords.transactionControl(last.sql()) : null;
 		boolean opens = "BEGIN".equals(opening) || "START TRANSACTION".equals(opening);
 		boolean closes = "COMMIT".equals(closing) || "END".equals(closing);
 		if (!transactional && (opens || closes)) {
@@ -109,7 +108,7 @@ public final class SqlScript {
 		List<SqlStatement> toRun = new ArrayList<>(count);
 		if (opens) {
 			// The wrapper goes, but the transaction modes it asked for must still apply to Cairn's transaction.
-			String modes = Keywords.transactionModes(first.sql());
+			String modes = SqlKeywords.transactionModes(first.sql());
 			if (!modes.isEmpty()) {
 				toRun.add(new SqlStatement("SET TRANSACTION " + modes, first.offset(), first.line(), first.column(),
 						null));
@@ -117,14 +116,14 @@ public final class SqlScript {
 		}
 		for (int i = opens ? 1 : 0; i < (closes ? count - 1 : count); i++) {
 			SqlStatement statement = statements.get(i);
-			String control = Keywords.transactionControl(statement.sql());
+			String control = SqlKeywords.transactionControl(statement.sql());
 			if (control != null) {
 				throw error(name, statement, control + " is not allowed in a migration. " + (transactional
 						? "Cairn runs each file in its own transaction and rolls it back itself on failure; "
 						: "Cairn runs a \"-- cairn:no-transaction\" file statement by statement outside a transaction; ")
 						+ "remove this statement.");
 			}
-			String outsideOnly = transactional ? Keywords.outsideTransactionOnly(statement.sql()) : null;
+			String outsideOnly = transactional ? SqlKeywords.outsideTransactionOnly(statement.sql()) : null;
 			if (outsideOnly != null) {
 				throw error(name, statement, outsideOnly + " cannot run inside a transaction. Add "
 						+ "\"-- cairn:no-transaction\" as the first line of " + name
@@ -324,129 +323,6 @@ public final class SqlScript {
 
 		private MigrationException fail(int[] position, String message) {
 			return error(this.name, position[0], position[1], message);
-		}
-
-	}
-
-	/** Reads the leading keywords of a statement, skipping whitespace and comments between them. */
-	private static final class Keywords {
-
-		private final String sql;
-
-		private int pos;
-
-		private Keywords(String sql) {
-			this.sql = sql;
-		}
-
-		static @Nullable String transactionControl(String sql) {
-			Keywords keywords = new Keywords(sql);
-			String first = keywords.next();
-			if (first == null) {
-				return null;
-			}
-			String second = keywords.next();
-			return switch (first) {
-				case "BEGIN", "END", "ABORT", "SAVEPOINT" -> first;
-				case "START" -> "TRANSACTION".equals(second) ? "START TRANSACTION" : null;
-				case "PREPARE" -> "TRANSACTION".equals(second) ? "PREPARE TRANSACTION" : null;
-				case "RELEASE" -> "RELEASE SAVEPOINT";
-				case "COMMIT" -> "PREPARED".equals(second) ? "COMMIT PREPARED" : "COMMIT";
-				case "ROLLBACK" -> {
-					if ("PREPARED".equals(second)) {
-						yield "ROLLBACK PREPARED";
-					}
-					boolean to = "TO".equals(second)
-							|| (("WORK".equals(second) || "TRANSACTION".equals(second)) && "TO".equals(keywords.next()));
-					yield to ? "ROLLBACK TO SAVEPOINT" : "ROLLBACK";
-				}
-				default -> null;
-			};
-		}
-
-		/** Returns what follows {@code BEGIN [WORK | TRANSACTION]} or {@code START TRANSACTION}. */
-		static String transactionModes(String sql) {
-			Keywords keywords = new Keywords(sql);
-			keywords.next();
-			int modes = keywords.pos;
-			String second = keywords.next();
-			if ("WORK".equals(second) || "TRANSACTION".equals(second)) {
-				modes = keywords.pos;
-			}
-			return sql.substring(modes).strip();
-		}
-
-		static @Nullable String outsideTransactionOnly(String sql) {
-			Keywords keywords = new Keywords(sql);
-			String first = keywords.next();
-			String second = keywords.next();
-			if (first == null || second == null) {
-				return "VACUUM".equals(first) ? first : null;
-			}
-			return switch (first) {
-				case "VACUUM" -> first;
-				case "ALTER" -> "SYSTEM".equals(second) ? "ALTER SYSTEM" : null;
-				case "CREATE", "DROP" -> {
-					if ("DATABASE".equals(second) || "TABLESPACE".equals(second)) {
-						yield first + " " + second;
-					}
-					boolean unique = first.equals("CREATE") && "UNIQUE".equals(second);
-					String index = unique ? keywords.next() : second;
-					yield ("INDEX".equals(index) && "CONCURRENTLY".equals(keywords.next()))
-							? first + (unique ? " UNIQUE" : "") + " INDEX CONCURRENTLY" : null;
-				}
-				case "REINDEX" -> {
-					String kind = "(".equals(second) ? keywords.next() : second;
-					if ("CONCURRENTLY".equals(keywords.next())) {
-						yield "REINDEX CONCURRENTLY";
-					}
-					// These reindex table by table, committing as they go.
-					yield ("SCHEMA".equals(kind) || "SYSTEM".equals(kind) || "DATABASE".equals(kind))
-							? "REINDEX " + kind : null;
-				}
-				default -> null;
-			};
-		}
-
-		/** Returns the next keyword in upper case, "(" for a parenthesised list, or null at anything else. */
-		private @Nullable String next() {
-			while (this.pos < this.sql.length()) {
-				char c = this.sql.charAt(this.pos);
-				if (SqlLexer.isSpace(c)) {
-					this.pos++;
-				}
-				else if (this.sql.startsWith("--", this.pos)) {
-					while (this.pos < this.sql.length() && !isNewline(this.sql.charAt(this.pos))) {
-						this.pos++;
-					}
-				}
-				else if (this.sql.startsWith("/*", this.pos)) {
-					int end = SqlLexer.blockCommentEnd(this.sql, this.pos);
-					this.pos = (end < 0) ? this.sql.length() : end;
-				}
-				else if (c == '(') {
-					skipParentheses();
-					return "(";
-				}
-				else if (SqlLexer.isIdentifierStart(c)) {
-					int from = this.pos;
-					this.pos = SqlLexer.identifierEnd(this.sql, from);
-					return this.sql.substring(from, this.pos).toUpperCase(Locale.ROOT);
-				}
-				else {
-					return null;
-				}
-			}
-			return null;
-		}
-
-		private void skipParentheses() {
-			int depth = 0;
-			do {
-				char c = this.sql.charAt(this.pos++);
-				depth += (c == '(') ? 1 : (c == ')') ? -1 : 0;
-			}
-			while (depth > 0 && this.pos < this.sql.length());
 		}
 
 	}
