@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -82,7 +83,7 @@ public final class MigrationPlan {
 		for (ResolvedMigration migration : resolved) {
 			if (migration.repeatable()) {
 				AppliedMigration row = lastRepeatable.remove(migration.description());
-				boolean changed = row == null || !migration.checksum().equals(row.checksum());
+				boolean changed = row == null || !Objects.equals(migration.checksum(), row.checksum());
 				if (changed) {
 					pending.add(migration);
 				}
@@ -189,7 +190,10 @@ public final class MigrationPlan {
 		if (!row.success()) {
 			return MigrationState.FAILED;
 		}
-		return migration.checksum().equals(row.checksum()) ? MigrationState.APPLIED : MigrationState.MODIFIED;
+		if (migration.checksum() == null && migration.type() == MigrationType.JAVA) {
+			return MigrationState.APPLIED;
+		}
+		return Objects.equals(migration.checksum(), row.checksum()) ? MigrationState.APPLIED : MigrationState.MODIFIED;
 	}
 
 	private static String failedProblem(AppliedMigration row) {
@@ -213,7 +217,7 @@ public final class MigrationPlan {
 				migration.description(), migration.type(), migration.script(), state, migration.checksum(),
 				(row != null) ? row.checksum() : null, ran ? row.installedRank() : null,
 				ran ? row.installedBy() : null, ran ? row.installedOn() : null, ran ? row.executionMs() : null,
-				migration.down() != null);
+				migration.hasDown());
 	}
 
 	private static MigrationInfo info(AppliedMigration row, MigrationState state) {

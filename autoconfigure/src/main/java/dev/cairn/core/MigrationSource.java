@@ -40,15 +40,19 @@ final class MigrationSource {
 
 	private final List<String> locations;
 
+	private final List<JavaMigration> javaMigrations;
+
 	private final ResourcePatternResolver resolver;
 
-	MigrationSource(List<String> locations, @Nullable ClassLoader classLoader) {
+	MigrationSource(List<String> locations, List<JavaMigration> javaMigrations, @Nullable ClassLoader classLoader) {
 		this.locations = locations;
+		this.javaMigrations = javaMigrations;
 		this.resolver = new PathMatchingResourcePatternResolver(classLoader);
 	}
 
 	/**
-	 * Resolves every migration file: versioned ones in version order, then repeatable ones by name.
+	 * Resolves every migration file and Java migration: versioned ones in version order, then repeatable ones by
+	 * name.
 	 * @return the migrations
 	 */
 	List<ResolvedMigration> resolve() {
@@ -68,6 +72,10 @@ final class MigrationSource {
 					putUnique(ups, migration.version(), migration, "version");
 				}
 			}
+		}
+		for (JavaMigration java : this.javaMigrations) {
+			ResolvedMigration migration = ResolvedMigration.of(java);
+			putUnique(ups, migration.version(), migration, "version");
 		}
 		List<ResolvedMigration> versioned = new ArrayList<>();
 		for (ResolvedMigration up : ups.values()) {
@@ -91,7 +99,7 @@ final class MigrationSource {
 
 	private static ResolvedMigration withDown(ResolvedMigration up, ResolvedMigration down) {
 		return new ResolvedMigration(up.version(), up.description(), up.type(), up.script(), up.location(), up.text(),
-				up.checksum(), down);
+				up.checksum(), down, null);
 	}
 
 	private static <K> void putUnique(Map<K, ResolvedMigration> map, K key, ResolvedMigration migration, String what) {
@@ -163,7 +171,7 @@ final class MigrationSource {
 			}
 			String text = text(resource, name, location);
 			return new ResolvedMigration(null, describe(description), MigrationType.REPEATABLE, name, location, text,
-					checksum(text), null);
+					checksum(text), null, null);
 		}
 		if (!versioned.matches() || describe(versioned.group(2)).isEmpty()) {
 			throw badName(name, location, null);
@@ -178,7 +186,7 @@ final class MigrationSource {
 			type = hasNoTransactionDirective(text) ? MigrationType.SQL_NO_TX : MigrationType.SQL;
 		}
 		return new ResolvedMigration(version, describe(versioned.group(2)), type, name, location, text, checksum(text),
-				null);
+				null, null);
 	}
 
 	private static MigrationException badName(String name, String location, @Nullable String reason) {

@@ -153,6 +153,43 @@ class MigratorTests {
 	}
 
 	@Test
+	void refusesAConcurrentIndexBuildWithoutTheDirectiveBeforeAnythingRuns() {
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator("cic-without-directive")::migrate)
+			.withMessageStartingWith("Migration 002_users_name_index.sql, line 2, column 1: CREATE INDEX CONCURRENTLY "
+					+ "cannot run inside a transaction.")
+			.withMessageContaining("-- cairn:no-transaction");
+		assertThat(tableExists("users")).isFalse();
+	}
+
+	@Test
+	void runsFilesWrappedInBeginAndCommitInsideItsOwnTransaction() {
+		MigrateResult result = migrator("psql-wrapped").migrate();
+		assertThat(result.applied()).extracting(MigrateResult.Applied::type)
+			.containsExactly(MigrationType.SQL, MigrationType.SQL);
+		assertThat(tableExists("analysis_jobs")).isTrue();
+		assertThat(tableExists("vm_pool_leases")).isTrue();
+	}
+
+	@Test
+	void runsPgDumpOutputWithCopyData() {
+		migrator("pg-dump").migrate();
+		assertThat(jdbc().queryForList("SELECT name FROM public.projects ORDER BY id", String.class))
+			.containsExactly("vega", "tab\tand\\backslash".translateEscapes(), "semi;colon 'quoted'");
+		assertThat(jdbc().queryForList("SELECT evidence FROM public.findings ORDER BY id", String.class))
+			.containsExactly("line1\nline2".translateEscapes(), null, "\\.".translateEscapes(), "$$ not a quote $$");
+		assertThat(jdbc().queryForObject("SELECT title FROM public.findings WHERE id = 4", String.class))
+			.isEqualTo("Unicode ✓ 😀");
+		assertThat(jdbc().queryForObject("SELECT nextval('public.projects_id_seq')", Long.class)).isEqualTo(4);
+	}
+
+	@Test
+	void refusesPsqlMetaCommandsNamingFileAndLine() {
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator("psql-meta")::migrate)
+			.withMessageStartingWith("Migration 002_include.sql, line 3, column 1: psql meta-command \\i is not SQL.");
+		assertThat(tableExists("users")).isFalse();
+	}
+
+	@Test
 	void appliesEmptyAndCommentOnlyFilesAsMigrationsThatDoNothing() {
 		MigrateResult result = migrator("empty").migrate();
 		assertThat(result.applied()).hasSize(2);

@@ -99,6 +99,31 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 		return server().urlFor(this.name);
 	}
 
+	/**
+	 * Returns the database as a libpq connection URI, for {@code psql} and {@code pg_dump}.
+	 * @return the URI, with credentials
+	 */
+	public String libpqUri() {
+		java.net.URI jdbc = java.net.URI.create(url().substring("jdbc:".length()));
+		String user = username();
+		String password = password();
+		String query = jdbc.getRawQuery();
+		if (query != null) {
+			for (String parameter : query.split("&")) {
+				String[] pair = parameter.split("=", 2);
+				if (pair.length == 2 && pair[0].equals("user")) {
+					user = pair[1];
+				}
+				if (pair.length == 2 && pair[0].equals("password")) {
+					password = pair[1];
+				}
+			}
+		}
+		String credentials = (user != null) ? user + ((password != null) ? ":" + password : "") + "@" : "";
+		int port = (jdbc.getPort() > 0) ? jdbc.getPort() : 5432;
+		return "postgresql://" + credentials + jdbc.getHost() + ":" + port + "/" + this.name;
+	}
+
 	public String username() {
 		return server().username();
 	}
