@@ -30,14 +30,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Bench {
 
-	private static final List<Tool> MIGRATION_TOOLS = List.of(Tool.CAIRN, Tool.FLYWAY, Tool.LIQUIBASE, Tool.JDBC,
-			Tool.PSQL);
 
 	static final List<String> APPS = List.of("none", "cairn", "flyway", "liquibase");
 
 	static final int BOOT_N = 200;
 
 	private final Options options;
+
+	private final List<Tool> tools;
 
 	private final Results results = new Results();
 
@@ -48,6 +48,7 @@ public final class Bench {
 	private Bench(Options options, Path home) {
 		this.options = options;
 		this.home = home;
+		this.tools = options.tools;
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -97,13 +98,13 @@ public final class Bench {
 		if (!apply) {
 			Map<Tool, String> kept = new LinkedHashMap<>();
 			try {
-				for (Tool tool : MIGRATION_TOOLS) {
+				for (Tool tool : this.tools) {
 					String db = createDatabase();
 					kept.put(tool, db);
 					timeMigration("apply", corpus, tool, db);
 				}
 				for (int round = 0; round < this.options.rounds; round++) {
-					for (Tool tool : rotate(MIGRATION_TOOLS, round)) {
+					for (Tool tool : rotate(this.tools, round)) {
 						if (tool != Tool.PSQL && kept.containsKey(tool)) {
 							timeMigration("noop", corpus, tool, kept.get(tool));
 						}
@@ -116,7 +117,7 @@ public final class Bench {
 			return;
 		}
 		for (int round = 0; round < this.options.rounds; round++) {
-			for (Tool tool : rotate(MIGRATION_TOOLS, round)) {
+			for (Tool tool : rotate(this.tools, round)) {
 				String db = createDatabase();
 				try {
 					if (timeMigration("apply", corpus, tool, db) && noop && tool != Tool.PSQL) {
@@ -217,8 +218,8 @@ public final class Bench {
 	}
 
 	private void profiles(Corpus corpus, String kind) throws Exception {
-		for (Tool tool : List.of(Tool.CAIRN, Tool.FLYWAY, Tool.LIQUIBASE, Tool.JDBC)) {
-			if (this.results.failures.containsKey(tool.label)) {
+		for (Tool tool : this.tools) {
+			if (tool == Tool.PSQL || this.results.failures.containsKey(tool.label)) {
 				continue;
 			}
 			String db = createDatabase();
@@ -402,6 +403,8 @@ public final class Bench {
 
 		List<String> phases = List.of("apply", "noop", "boot", "profile");
 
+		List<Tool> tools = List.of(Tool.values());
+
 		static Options parse(String[] args) {
 			Options options = new Options();
 			boolean roundsGiven = false;
@@ -414,12 +417,15 @@ public final class Bench {
 						roundsGiven = true;
 					}
 					case "--only" -> options.phases = Arrays.asList(args[++i].split(","));
+					case "--tools" -> options.tools = Arrays.stream(args[++i].split(","))
+						.map((name) -> Tool.valueOf(name.toUpperCase(java.util.Locale.ROOT)))
+						.toList();
 					case "--server" -> options.server = args[++i];
 					case "--user" -> options.user = args[++i];
 					case "--psql" -> options.psql = args[++i];
 					case "--apps" -> options.apps = args[++i];
 					default -> throw new IllegalArgumentException("Unknown option " + args[i]
-							+ "; use [--quick | --full] [--rounds R] [--only apply,noop,boot,profile] [--server URL]"
+							+ "; use [--quick | --full] [--rounds R] [--only apply,noop,boot,profile] [--tools cairn,flyway,liquibase,jdbc,psql] [--server URL]"
 							+ " [--user NAME] [--psql PATH] [--apps DIR]");
 				}
 			}
