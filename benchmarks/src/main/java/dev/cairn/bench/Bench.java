@@ -101,12 +101,12 @@ public final class Bench {
 				for (Tool tool : this.tools) {
 					String db = createDatabase();
 					kept.put(tool, db);
-					timeMigration("apply", corpus, tool, db);
+					timeMigration("apply", corpus, tool, db, 0);
 				}
 				for (int round = 0; round < this.options.rounds; round++) {
 					for (Tool tool : rotate(this.tools, round)) {
 						if (tool != Tool.PSQL && kept.containsKey(tool)) {
-							timeMigration("noop", corpus, tool, kept.get(tool));
+							timeMigration("noop", corpus, tool, kept.get(tool), round);
 						}
 					}
 				}
@@ -120,8 +120,8 @@ public final class Bench {
 			for (Tool tool : rotate(this.tools, round)) {
 				String db = createDatabase();
 				try {
-					if (timeMigration("apply", corpus, tool, db) && noop && tool != Tool.PSQL) {
-						timeMigration("noop", corpus, tool, db);
+					if (timeMigration("apply", corpus, tool, db, round) && noop && tool != Tool.PSQL) {
+						timeMigration("noop", corpus, tool, db, round);
 					}
 				}
 				finally {
@@ -131,11 +131,12 @@ public final class Bench {
 		}
 	}
 
-	private boolean timeMigration(String kind, Corpus corpus, Tool tool, String db) throws Exception {
+	private boolean timeMigration(String kind, Corpus corpus, Tool tool, String db, int round) throws Exception {
 		if (this.results.failures.containsKey(tool.label)) {
 			return false;
 		}
 		List<String> command = (tool == Tool.PSQL) ? psql(corpus, db) : runOne(tool, corpus, db, false);
+		waitForQuiet();
 		long start = System.nanoTime();
 		Output output = launch(command, null);
 		double processMs = (System.nanoTime() - start) / 1e6;
@@ -151,7 +152,7 @@ public final class Bench {
 		Map<String, String> result = output.fields("BENCH-RESULT");
 		double inProcess = (tool == Tool.PSQL) ? processMs : Double.parseDouble(result.get("inProcessMs"));
 		double cpu = (tool == Tool.PSQL) ? Double.NaN : Double.parseDouble(result.get("cpuMs"));
-		this.results.add(kind, corpus.count(), tool, new Results.Run(processMs, inProcess, cpu));
+		this.results.add(kind, corpus.count(), tool, new Results.Run(round, processMs, inProcess, cpu));
 		log("%-5s N=%-5d %-10s process %8.1f ms, in-process %8.1f ms", kind, corpus.count(), tool.label, processMs,
 				inProcess);
 		return true;
@@ -183,6 +184,7 @@ public final class Bench {
 				"--cairn.locations=filesystem:" + corpus.cairn().toAbsolutePath(),
 				"--spring.flyway.locations=filesystem:" + corpus.flyway().toAbsolutePath(),
 				"--spring.liquibase.change-log=file:" + corpus.liquibaseChangelog().toAbsolutePath());
+		waitForQuiet();
 		long start = System.nanoTime();
 		double[] ready = { Double.NaN };
 		Output output = launch(command, (line) -> {
@@ -256,10 +258,54 @@ public final class Bench {
 		}
 	}
 
+	// The machine is shared: before each timed launch, wait (up to 10 s) until the other processes leave at least
+	// 70% of the CPUs idle for half a second, so that one tool does not pay for someone else's build.
+	private void waitForQuiet() throws InterruptedException {
+		if (!this.options.waitForQuiet) {
+			return;
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		double busy = 1;
+		while (System.nanoTime() < deadline && (busy = busyFraction()) > 0.3) {
+			Thread.sleep(500);
+		}
+		if (busy > 0.3) {
+			this.results.noisyLaunches++;
+		}
+	}
+
+	private static double busyFraction() throws InterruptedException {
+		long[] before = cpuTicks();
+		Thread.sleep(500);
+		long[] after = cpuTicks();
+		double total = after[0] - before[0];
+		return (total <= 0) ? 0 : 1 - (after[1] - before[1]) / total;
+	}
+
+	// {total, idle + iowait} jiffies from the first line of /proc/stat; zeros where there is none.
+	private static long[] cpuTicks() {
+		try {
+			String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			long total = 0;
+			for (int i = 1; i < fields.length; i++) {
+				total += Long.parseLong(fields[i]);
+			}
+			return new long[] { total, Long.parseLong(fields[4]) + Long.parseLong(fields[5]) };
+		}
+		catch (IOException | RuntimeException ex) {
+			return new long[] { 0, 0 };
+		}
+	}
+
 	private List<String> runOne(Tool tool, Corpus corpus, String db, boolean profile) {
-		List<String> command = new ArrayList<>(List.of(java(), "-Dliquibase.analytics.enabled=false", "-jar",
-				this.home.resolve("cairn-benchmarks.jar").toString(), "run-one", tool.name(), jdbcUrl(db),
-				corpus.root().toAbsolutePath().toString()));
+		List<String> command = new ArrayList<>(List.of(java(), "-Dliquibase.analytics.enabled=false"));
+		if (profile && this.options.jfr) {
+			command.add("-XX:StartFlightRecording=settings=profile,filename="
+					+ this.home.resolve("profile-" + tool.name().toLowerCase(java.util.Locale.ROOT) + "-"
+							+ corpus.count() + ".jfr"));
+		}
+		command.addAll(List.of("-jar", this.home.resolve("cairn-benchmarks.jar").toString(), "run-one", tool.name(),
+				jdbcUrl(db), corpus.root().toAbsolutePath().toString()));
 		if (profile) {
 			command.add("--profile");
 		}
@@ -401,6 +447,10 @@ public final class Bench {
 
 		String apps;
 
+		boolean waitForQuiet = true;
+
+		boolean jfr;
+
 		List<String> phases = List.of("apply", "noop", "boot", "profile");
 
 		List<Tool> tools = List.of(Tool.values());
@@ -424,9 +474,11 @@ public final class Bench {
 					case "--user" -> options.user = args[++i];
 					case "--psql" -> options.psql = args[++i];
 					case "--apps" -> options.apps = args[++i];
+					case "--no-wait" -> options.waitForQuiet = false;
+					case "--jfr" -> options.jfr = true;
 					default -> throw new IllegalArgumentException("Unknown option " + args[i]
 							+ "; use [--quick | --full] [--rounds R] [--only apply,noop,boot,profile] [--tools cairn,flyway,liquibase,jdbc,psql] [--server URL]"
-							+ " [--user NAME] [--psql PATH] [--apps DIR]");
+							+ " [--user NAME] [--psql PATH] [--apps DIR] [--no-wait] [--jfr]");
 				}
 			}
 			if (options.full && !roundsGiven) {

@@ -40,7 +40,13 @@ final class Report {
 				this.machine.memory(), this.machine.postgres(), this.machine.jdk(), this.machine.psql());
 		line("- Spring Boot %s, Flyway %s (flyway-core + flyway-database-postgresql), Liquibase %s, pgjdbc %s.",
 				version("spring-boot"), version("flyway"), version("liquibase"), version("postgresql-jdbc"));
-		line("- Times in ms as median (min–max). *In-process* is the migrate call inside a fresh JVM (class loading "
+		if (this.results.noisyLaunches > 0) {
+			line("- %d timed launches started while other processes still kept the CPUs busy after 10 s of waiting.",
+					this.results.noisyLaunches);
+		}
+		line("- Times in ms as median (min–max). Ratios are taken within each round (the two tools ran back to back) "
+				+ "and shown as median (min–max).");
+		line("- *In-process* is the migrate call inside a fresh JVM (class loading "
 				+ "of the tool included); *process* is that JVM from launch to exit (psql: the psql process).");
 		migrationTables("apply", "Apply N migrations to an empty database", true);
 		migrationTables("noop", "No-op run with N applied", false);
@@ -97,7 +103,7 @@ final class Report {
 				for (Tool other : RATIO_AGAINST) {
 					if (tools.contains(other) && !(other == Tool.PSQL && measure.equals("in-process"))) {
 						row.append(' ')
-							.append(ratio(values(byTool.get(Tool.CAIRN), value), values(byTool.get(other), value)))
+							.append(cell(pairedRatios(byTool.get(Tool.CAIRN), byTool.get(other), value), "×"))
 							.append(" |");
 					}
 				}
@@ -145,7 +151,8 @@ final class Report {
 				row.append(' ').append(cell(boot(byApp, app, mib))).append(" |");
 			}
 			for (String app : List.of("cairn", "flyway", "liquibase")) {
-				row.append(String.format(" %+.1f |", median(boot(byApp, app, mib)) - none));
+				double delta = median(boot(byApp, app, mib)) - none;
+				row.append(Double.isNaN(delta) ? " – |" : String.format(" %+.1f |", delta));
 			}
 			line(row.toString());
 		});
@@ -203,8 +210,8 @@ final class Report {
 			line("| %s | not measured | – |", goal);
 			return;
 		}
-		double in = median(values(cairn, Results.Run::inProcessMs)) / median(values(jdbc, Results.Run::inProcessMs));
-		double process = median(values(cairn, Results.Run::processMs)) / median(values(jdbc, Results.Run::processMs));
+		double in = median(pairedRatios(cairn, jdbc, Results.Run::inProcessMs));
+		double process = median(pairedRatios(cairn, jdbc, Results.Run::processMs));
 		line("| %s | %s in-process, %s process | %s / %s |", goal, times(in), times(process), mark(in <= limit),
 				mark(process <= limit));
 	}
@@ -278,17 +285,34 @@ final class Report {
 	}
 
 	private static String cell(List<Double> values) {
+		return cell(values, "");
+	}
+
+	private static String cell(List<Double> values, String unit) {
 		if (values.isEmpty()) {
 			return "–";
 		}
 		double min = values.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
 		double max = values.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-		return (values.size() == 1) ? number(min) + " (1 run)"
-				: number(median(values)) + " (" + number(min) + "–" + number(max) + ")";
+		java.util.function.DoubleFunction<String> format = unit.isEmpty() ? Report::number
+				: (v) -> String.format("%.2f", v);
+		return (values.size() == 1) ? format.apply(min) + unit + " (1 run)"
+				: format.apply(median(values)) + unit + " (" + format.apply(min) + "–" + format.apply(max) + ")";
 	}
 
-	private static String ratio(List<Double> a, List<Double> b) {
-		return (a.isEmpty() || b.isEmpty()) ? "–" : times(median(a) / median(b));
+	// Ratios within each round, where the two tools ran next to each other, rather than of the medians.
+	static List<Double> pairedRatios(List<Results.Run> a, List<Results.Run> b, ToDoubleFunction<Results.Run> value) {
+		List<Double> ratios = new ArrayList<>();
+		if (a != null && b != null) {
+			for (Results.Run x : a) {
+				for (Results.Run y : b) {
+					if (x.round() == y.round()) {
+						ratios.add(value.applyAsDouble(x) / value.applyAsDouble(y));
+					}
+				}
+			}
+		}
+		return ratios;
 	}
 
 	private static String times(double ratio) {

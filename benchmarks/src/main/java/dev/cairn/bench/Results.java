@@ -21,6 +21,9 @@ final class Results {
 	/** run name → tool → one profiled run. */
 	final Map<String, Map<Tool, Profile>> profiles = new LinkedHashMap<>();
 
+	/** Timed launches that started while the machine was still busy after 10 s of waiting. */
+	int noisyLaunches;
+
 	/** Why a tool or app has no numbers. */
 	final Map<String, String> failures = new LinkedHashMap<>();
 
@@ -42,10 +45,10 @@ final class Results {
 	}
 
 	/**
-	 * One migration run: the whole process (JVM start to exit, or psql start to exit), the migrate call inside it,
-	 * and the CPU the process used during that call.
+	 * One migration run: its round, the whole process (JVM start to exit, or psql start to exit), the migrate call
+	 * inside it, and the CPU the process used during that call.
 	 */
-	record Run(double processMs, double inProcessMs, double cpuMs) {
+	record Run(int round, double processMs, double inProcessMs, double cpuMs) {
 
 	}
 
