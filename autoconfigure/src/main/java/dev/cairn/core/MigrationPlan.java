@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * For each version the latest history row decides: an applied row makes the file {@code APPLIED} (or
  * {@code MODIFIED} when its checksum changed since), a failed row makes it {@code FAILED}, and a {@code ROLLBACK}
- * row makes it pending again. A row without a file is {@code MISSING}, or {@code FUTURE} when its version is above
+ * row makes it pending again ({@code ROLLED_BACK} when its file is gone too). A row without a file is {@code MISSING}, or {@code FUTURE} when its version is above
  * every file (a newer release applied it). A file without a row is {@code PENDING}, {@code OUT_OF_ORDER} when a
  * higher version is already applied, or {@code BELOW_BASELINE}. A repeatable file is pending whenever its checksum
  * differs from its latest application.
@@ -100,7 +100,9 @@ public final class MigrationPlan {
 				}
 				case OUT_OF_ORDER -> {
 					if (settings.outOfOrder()) {
-						pending.add(migration);
+						if (target == null || migration.version().compareTo(target) <= 0) {
+							pending.add(migration);
+						}
 					}
 					else {
 						problems.add("Migration " + migration.script() + " (version " + migration.version()
@@ -120,12 +122,12 @@ public final class MigrationPlan {
 			versioned.put(migration.version(), info(migration, row, state));
 		}
 		for (AppliedMigration row : lastByVersion.values()) {
-			if (row.type() == MigrationType.ROLLBACK) {
-				continue;
-			}
 			MigrationVersion version = parseStored(row);
 			MigrationState state;
-			if (row.type() == MigrationType.BASELINE) {
+			if (row.type() == MigrationType.ROLLBACK) {
+				state = MigrationState.ROLLED_BACK;
+			}
+			else if (row.type() == MigrationType.BASELINE) {
 				state = MigrationState.BASELINE;
 			}
 			else if (!row.success()) {
@@ -151,6 +153,7 @@ public final class MigrationPlan {
 		}
 		List<MigrationInfo> all = new ArrayList<>(versioned.values());
 		all.sort((a, b) -> MigrationVersion.parse(a.version()).compareTo(MigrationVersion.parse(b.version())));
+		repeatables.sort((a, b) -> a.description().compareTo(b.description()));
 		all.addAll(repeatables);
 		pending.sort((a, b) -> (a.repeatable() || b.repeatable()) ? Boolean.compare(a.repeatable(), b.repeatable())
 				: a.version().compareTo(b.version()));

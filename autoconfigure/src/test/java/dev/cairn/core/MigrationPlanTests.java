@@ -218,10 +218,19 @@ class MigrationPlanTests {
 	}
 
 	@Test
-	void showsRolledBackVersionAsRolledBack() {
+	void showsRolledBackVersionAsPendingWhileItsFileExists() {
 		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2")),
 				history(applied(1, "1"), applied(2, "2"), rollback(3, "2")), DEFAULTS);
-		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.ROLLED_BACK);
+		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.PENDING);
+	}
+
+	@Test
+	void showsRolledBackVersionWhoseFileIsGoneAsRolledBackWithoutAProblem() {
+		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("3")),
+				history(applied(1, "1"), applied(2, "2"), rollback(3, "2")), DEFAULTS);
+		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.ROLLED_BACK,
+				MigrationState.PENDING);
+		assertThat(plan.problems()).isEmpty();
 	}
 
 	@Test
@@ -316,9 +325,9 @@ class MigrationPlanTests {
 	void showsWhetherMigrationHasDownFile() {
 		ResolvedMigration up = file("1");
 		ResolvedMigration down = new ResolvedMigration(up.version(), "step", MigrationType.ROLLBACK,
-				"001_step.down.sql", "classpath:db/migrations", "", checksum("001_step.down.sql"), null);
+				"001_step.down.sql", "classpath:db/migrations", "", checksum("001_step.down.sql"), null, null);
 		ResolvedMigration withDown = new ResolvedMigration(up.version(), up.description(), up.type(), up.script(),
-				up.location(), up.text(), up.checksum(), down);
+				up.location(), up.text(), up.checksum(), down, null);
 		MigrationPlan plan = MigrationPlan.of(files(withDown, file("2")), history(applied(1, "1")), DEFAULTS);
 		assertThat(plan.migrations()).extracting(MigrationInfo::hasDown).containsExactly(true, false);
 	}
@@ -347,13 +356,13 @@ class MigrationPlanTests {
 
 	private static ResolvedMigration file(String version, String checksum) {
 		return new ResolvedMigration(MigrationVersion.parse(version), "step", MigrationType.SQL, script(version),
-				"classpath:db/migrations", "select 1;\n", checksum, null);
+				"classpath:db/migrations", "select 1;\n", checksum, null, null);
 	}
 
 	private static ResolvedMigration repeatable(String name) {
 		String script = "R__" + name.replace(' ', '_') + ".sql";
 		return new ResolvedMigration(null, name, MigrationType.REPEATABLE, script, "classpath:db/migrations",
-				"select 1;\n", checksum(script), null);
+				"select 1;\n", checksum(script), null, null);
 	}
 
 	private static AppliedMigration applied(int rank, String version) {

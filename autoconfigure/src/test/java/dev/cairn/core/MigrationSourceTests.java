@@ -181,8 +181,7 @@ class MigrationSourceTests {
 			.isThrownBy(() -> resolve("classpath:scenarios/source-duplicate-repeatable"))
 			.withMessage("Two files have the same repeatable migration my view: R__my_view.sql (in "
 					+ "classpath:scenarios/source-duplicate-repeatable) and R__my_view.sql (in "
-					+ "classpath:scenarios/source-duplicate-repeatable). Versions compare as numbers, so 001 and 1 "
-					+ "are the same; give one of them the next free version.");
+					+ "classpath:scenarios/source-duplicate-repeatable). Rename one of them.");
 	}
 
 	@Test
@@ -340,7 +339,7 @@ class MigrationSourceTests {
 	}
 
 	private List<ResolvedMigration> resolve(String... locations) {
-		return new MigrationSource(List.of(locations), getClass().getClassLoader()).resolve();
+		return new MigrationSource(List.of(locations), List.of(), getClass().getClassLoader()).resolve();
 	}
 
 	private static String folder(String scenario) {
