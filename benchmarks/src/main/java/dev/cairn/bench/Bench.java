@@ -229,7 +229,11 @@ public final class Bench {
 				if (kind.equals("noop") && launch(runOne(tool, corpus, db, false), null).exit() != 0) {
 					continue;
 				}
-				Output output = launch(runOne(tool, corpus, db, true), null);
+				List<String> command = new ArrayList<>(runOne(tool, corpus, db, true));
+				if (kind.equals("noop")) {
+					command.add("--again");
+				}
+				Output output = launch(command, null);
 				if (output.exit() != 0) {
 					continue;
 				}
@@ -249,7 +253,8 @@ public final class Bench {
 									Integer.parseInt(profile.get("connections")),
 									Integer.parseInt(profile.get("executions")),
 									Integer.parseInt(profile.get("commits")), Double.parseDouble(profile.get("jdbcMs")),
-									shapes));
+									Integer.parseInt(result.get("classes")),
+									Double.parseDouble(output.fields("BENCH-AGAIN").getOrDefault("ms", "NaN")), shapes));
 				log("profile %s N=%d %s done", kind, corpus.count(), tool.label);
 			}
 			finally {

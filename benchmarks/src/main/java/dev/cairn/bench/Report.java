@@ -237,14 +237,16 @@ final class Report {
 		line("## Where the time goes (one extra run each through a counting DataSource)");
 		line("");
 		line("Statements are JDBC executions (a multi-statement string is one); *JDBC* is the time inside those calls "
-				+ "and `getConnection`; the rest is the tool's own work in the JVM, class loading included.");
+				+ "and `getConnection`; the rest is the tool's own work in the JVM, class loading included. *Classes* "
+				+ "were loaded by the call; *warm* is the same no-op repeated in that JVM (no class loading).");
 		line("");
-		line("| run | tool | in-process ms | CPU ms | connections | statements | commits | in JDBC ms | outside JDBC ms |");
-		line("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+		line("| run | tool | in-process ms | CPU ms | connections | statements | commits | in JDBC ms "
+				+ "| outside JDBC ms | classes | warm ms |");
+		line("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 		this.results.profiles.forEach((run, byTool) -> byTool.forEach((tool, p) -> line(
-				"| %s | %s | %s | %s | %d | %d | %d | %s | %s |", run, tool.label, number(p.inProcessMs()),
+				"| %s | %s | %s | %s | %d | %d | %d | %s | %s | %d | %s |", run, tool.label, number(p.inProcessMs()),
 				number(p.cpuMs()), p.connections(), p.executions(), p.commits(), number(p.jdbcMs()),
-				number(p.inProcessMs() - p.jdbcMs()))));
+				number(p.inProcessMs() - p.jdbcMs()), p.classes(), number(p.warmMs()))));
 		this.results.profiles.forEach((run, byTool) -> {
 			Results.Profile cairn = byTool.get(Tool.CAIRN);
 			if (cairn == null) {

@@ -61,10 +61,11 @@ final class Results {
 	}
 
 	/**
-	 * One profiled run through {@link CountingDataSource}.
+	 * One profiled run through {@link CountingDataSource}, with the classes the call loaded and, for a no-op, the
+	 * time of the same call repeated in the warm JVM.
 	 */
 	record Profile(double inProcessMs, double cpuMs, int connections, int executions, int commits, double jdbcMs,
-			Map<String, long[]> shapes) {
+			int classes, double warmMs, Map<String, long[]> shapes) {
 
 	}
 

@@ -27,7 +27,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.springframework.core.io.DefaultResourceLoader;
 
 /**
- * One migration run in a fresh JVM, as at application start: {@code run-one <tool> <jdbc-url> <corpus> [--profile]}.
+ * One migration run in a fresh JVM, as at application start: {@code run-one <tool> <jdbc-url> <corpus> [--profile] [--again]}.
  * Prints {@code BENCH-RESULT} with the in-process time of the migrate call (class loading of the tool included),
  * and with {@code --profile} the counts from {@link CountingDataSource}.
  */
@@ -44,6 +44,8 @@ final class RunOne {
 		// As in Spring Boot: Liquibase's java.util.logging goes to the same Logback, at INFO, as everyone's.
 		SLF4JBridgeHandler.removeHandlersForRootLogger();
 		SLF4JBridgeHandler.install();
+		// In an application, logging is up before any migration runs; so it is here, outside the timing.
+		org.slf4j.LoggerFactory.getLogger(RunOne.class).info("Running {}", tool);
 
 		PGSimpleDataSource pg = new PGSimpleDataSource();
 		pg.setURL(url);
@@ -51,8 +53,32 @@ final class RunOne {
 		DataSource dataSource = profile ? counter.wrap(pg) : pg;
 
 		var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+		var classLoading = ManagementFactory.getClassLoadingMXBean();
+		long classesBefore = classLoading.getTotalLoadedClassCount();
 		long cpuBefore = os.getProcessCpuTime();
 		long start = System.nanoTime();
+		migrate(tool, dataSource, corpus);
+		long nanos = System.nanoTime() - start;
+		long cpuNanos = os.getProcessCpuTime() - cpuBefore;
+		long classes = classLoading.getTotalLoadedClassCount() - classesBefore;
+		System.out.printf("BENCH-RESULT inProcessMs=%.3f cpuMs=%.1f classes=%d%n", nanos / 1e6, cpuNanos / 1e6,
+				classes);
+		if (profile) {
+			System.out.printf("BENCH-PROFILE connections=%d executions=%d commits=%d jdbcMs=%.3f%n",
+					counter.connections, counter.executions, counter.commits, counter.jdbcNanos / 1e6);
+			counter.shapes()
+				.forEach((shape, entry) -> System.out.printf("BENCH-SHAPE %d %d %s%n", entry[0], entry[1], shape));
+		}
+		if (args.contains("--again")) {
+			// The same call once more in the now warm JVM: for a no-op, what is left without class loading and JIT.
+			long again = System.nanoTime();
+			migrate(tool, pg, corpus);
+			System.out.printf("BENCH-AGAIN ms=%.3f%n", (System.nanoTime() - again) / 1e6);
+		}
+		System.out.flush();
+	}
+
+	private static void migrate(Tool tool, DataSource dataSource, Corpus corpus) throws Exception {
 		switch (tool) {
 			case CAIRN -> new Migrator(dataSource,
 					MigratorSettings.builder().locations("filesystem:" + corpus.cairn().toAbsolutePath()).build())
@@ -72,16 +98,6 @@ final class RunOne {
 			case JDBC -> plainJdbc(dataSource, corpus.cairn());
 			case PSQL -> throw new IllegalArgumentException("psql runs as its own process");
 		}
-		long nanos = System.nanoTime() - start;
-		long cpuNanos = os.getProcessCpuTime() - cpuBefore;
-		System.out.printf("BENCH-RESULT inProcessMs=%.3f cpuMs=%.1f%n", nanos / 1e6, cpuNanos / 1e6);
-		if (profile) {
-			System.out.printf("BENCH-PROFILE connections=%d executions=%d commits=%d jdbcMs=%.3f%n",
-					counter.connections, counter.executions, counter.commits, counter.jdbcNanos / 1e6);
-			counter.shapes()
-				.forEach((shape, entry) -> System.out.printf("BENCH-SHAPE %d %d %s%n", entry[0], entry[1], shape));
-		}
-		System.out.flush();
 	}
 
 	/**
