@@ -14,12 +14,14 @@ import org.jspecify.annotations.Nullable;
  * @param lockWait how long the run waited for the migration lock
  * @param applied the migrations applied, in the order they ran
  * @param currentVersion the highest applied version after the run, or {@code null} if none
+ * @param migrations every migration with its state after the run, as {@link Migrator#info()} would return it
  */
 public record MigrateResult(Instant startedAt, Instant finishedAt, Duration lockWait, List<Applied> applied,
-		@Nullable String currentVersion) {
+		@Nullable String currentVersion, List<MigrationInfo> migrations) {
 
 	public MigrateResult {
 		applied = List.copyOf(applied);
+		migrations = List.copyOf(migrations);
 	}
 
 	/**

@@ -1,0 +1,220 @@
+package dev.cairn.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The migration lock: a PostgreSQL session advisory lock held on a connection of its own.
+ * <p>
+ * The lock is taken by polling {@code pg_try_advisory_lock} on a dedicated autocommit connection that runs nothing
+ * but the lock calls and the look-up of the holder, and so never holds a transaction open. That matters because
+ * {@code CREATE INDEX CONCURRENTLY} on the working connection waits for every open transaction in the database: a
+ * lock held by a transaction (Flyway's default) makes such a build wait for its own runner. The key is derived
+ * from the history table's name, so two Cairn setups with different tables in one database do not block each
+ * other. PostgreSQL drops a session lock with its session, so a crashed or killed runner leaves nothing behind.
+ */
+final class AdvisoryLock implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(AdvisoryLock.class);
+
+	private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+
+	private static final String HOLDER_SQL = """
+			SELECT a.pid, a.application_name, a.client_addr::text, coalesce(a.xact_start, a.backend_start), a.query
+			FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+			AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND ((l.classid::bigint << 32) | l.objid::bigint) = ?
+			LIMIT 1""";
+
+	private final Connection connection;
+
+	private final long key;
+
+	private final int pid;
+
+	private final Duration waited;
+
+	private AdvisoryLock(Connection connection, long key, int pid, Duration waited) {
+		this.connection = connection;
+		this.key = key;
+		this.pid = pid;
+		this.waited = waited;
+	}
+
+	/**
+	 * Takes the lock, waiting at most {@code timeout} and reporting the holder to the listener every few seconds.
+	 * @param dataSource where to open the lock's own connection
+	 * @param name the qualified history table name the key is derived from
+	 * @param timeout how long to wait
+	 * @param listener hears about the wait
+	 * @return the held lock; close it to release
+	 */
+	static AdvisoryLock acquire(DataSource dataSource, String name, Duration timeout, MigrationListener listener)
+			throws SQLException {
+		long key = keyFor(name);
+		Connection connection = dataSource.getConnection();
+		try {
+			connection.setAutoCommit(true);
+			long start = System.nanoTime();
+			long nextReport = start + REPORT_EVERY.toNanos();
+			long sleepMillis = 50;
+			try (PreparedStatement attempt = connection
+				.prepareStatement("SELECT pg_try_advisory_lock(?), pg_backend_pid()")) {
+				attempt.setLong(1, key);
+				while (true) {
+					try (ResultSet result = attempt.executeQuery()) {
+						result.next();
+						if (result.getBoolean(1)) {
+							return new AdvisoryLock(connection, key, result.getInt(2),
+									Duration.ofNanos(System.nanoTime() - start));
+						}
+					}
+					long now = System.nanoTime();
+					Duration waited = Duration.ofNanos(now - start);
+					if (waited.compareTo(timeout) >= 0) {
+						throw timedOut(name, timeout, holder(connection, key));
+					}
+					if (now >= nextReport) {
+						LockHolder holder = holder(connection, key);
+						if (holder != null) {
+							listener.lockWaiting(holder, waited);
+						}
+						nextReport = now + REPORT_EVERY.toNanos();
+					}
+					Thread.sleep(sleepMillis + ThreadLocalRandom.current().nextLong(sleepMillis));
+					sleepMillis = Math.min(sleepMillis * 2, 500);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			closeQuietly(connection, null);
+			throw new MigrationException("Interrupted while waiting for the migration lock.");
+		}
+		catch (SQLException | RuntimeException ex) {
+			closeQuietly(connection, ex);
+			throw ex;
+		}
+	}
+
+	private static MigrationException timedOut(String name, Duration timeout, @Nullable LockHolder holder) {
+		if (holder == null) {
+			return new MigrationException("Could not take the migration lock for " + name + " within " + timeout
+					+ "; its holder has just released it. Restart to try again, or raise cairn.lock-wait-timeout.");
+		}
+		return new MigrationException("Could not take the migration lock for " + name + " within " + timeout + ": "
+				+ "another session holds it, " + holder.describe() + ". Another instance may still be migrating. "
+				+ "Inspect it with: SELECT pid, application_name, client_addr, state, query_start, query FROM "
+				+ "pg_stat_activity WHERE pid = " + holder.pid() + "; if it is stuck, end it with SELECT "
+				+ "pg_terminate_backend(" + holder.pid() + "); or raise cairn.lock-wait-timeout.");
+	}
+
+	private static @Nullable LockHolder holder(Connection connection, long key) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(HOLDER_SQL)) {
+			statement.setLong(1, key);
+			try (ResultSet result = statement.executeQuery()) {
+				if (!result.next()) {
+					return null;
+				}
+				Timestamp since = result.getTimestamp(4);
+				return new LockHolder(result.getInt(1), result.getString(2), result.getString(3),
+						(since != null) ? since.toInstant() : null, result.getString(5));
+			}
+		}
+	}
+
+	/**
+	 * Derives the lock key from the history table's name: the first eight bytes of its SHA-256.
+	 */
+	static long keyFor(String name) {
+		try {
+			byte[] hash = MessageDigest.getInstance("SHA-256")
+				.digest(("cairn:" + name).getBytes(StandardCharsets.UTF_8));
+			long key = 0;
+			for (int i = 0; i < 8; i++) {
+				key = (key << 8) | (hash[i] & 0xFF);
+			}
+			return key;
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Returns how long taking the lock took.
+	 * @return the wait
+	 */
+	Duration waited() {
+		return this.waited;
+	}
+
+	/**
+	 * Returns a SQL condition, true only while this lock's session still holds the lock; usable in any query on
+	 * another connection.
+	 * @return the condition
+	 */
+	String heldCondition() {
+		return "EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND pid = "
+				+ this.pid + " AND ((classid::bigint << 32) | objid::bigint) = " + this.key + ")";
+	}
+
+	/**
+	 * Checks, from another connection, that the lock is still held: a terminated lock session loses it.
+	 * @param connection the working connection
+	 * @return whether the lock is still held
+	 */
+	boolean isHeld(Connection connection) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT " + heldCondition());
+				ResultSet result = statement.executeQuery()) {
+			return result.next() && result.getBoolean(1);
+		}
+	}
+
+	/**
+	 * Releases the lock and closes its connection; a failure here is logged, never thrown, so that it cannot hide
+	 * the error of the run.
+	 */
+	@Override
+	public void close() {
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+			statement.setLong(1, this.key);
+			statement.execute();
+		}
+		catch (SQLException ex) {
+			logger.warn("Could not release the migration lock (PostgreSQL releases it when the session ends): "
+					+ ex.getMessage());
+		}
+		closeQuietly(this.connection, null);
+	}
+
+	private static void closeQuietly(Connection connection, @Nullable Exception primary) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			if (primary != null) {
+				primary.addSuppressed(ex);
+			}
+			else {
+				logger.warn("Could not close the migration lock's connection: " + ex.getMessage());
+			}
+		}
+	}
+
+}

@@ -1,0 +1,224 @@
+package dev.cairn.core;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The history table: one row per applied migration, created on first use and read in one query.
+ */
+final class HistoryTable {
+
+	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+
+	private static final String UNDEFINED_TABLE = "42P01";
+
+	private static final String UNDEFINED_COLUMN = "42703";
+
+	private final @Nullable String schema;
+
+	private final String table;
+
+	private final String qualified;
+
+	/**
+	 * Creates the table's description from the settings, refusing names that are not plain identifiers, because
+	 * they end up in SQL text.
+	 */
+	HistoryTable(String table, @Nullable String schema) {
+		String name = table.trim();
+		String schemaName = (schema != null && !schema.isBlank()) ? schema.trim() : null;
+		int dot = name.indexOf('.');
+		if (dot >= 0) {
+			if (schemaName != null) {
+				throw new MigrationException("The history table '" + table + "' names a schema and cairn.schema is '"
+						+ schema + "' as well. Set only one of them.");
+			}
+			schemaName = name.substring(0, dot);
+			name = name.substring(dot + 1);
+		}
+		check(name, "table name", table);
+		if (schemaName != null) {
+			check(schemaName, "schema name", schemaName);
+		}
+		this.schema = schemaName;
+		this.table = name;
+		this.qualified = ((schemaName != null) ? quote(schemaName) + "." : "") + quote(name);
+	}
+
+	private static void check(String identifier, String what, String setting) {
+		if (!IDENTIFIER.matcher(identifier).matches()) {
+			throw new MigrationException("'" + setting + "' is not a valid history " + what + ": use letters, digits, "
+					+ "underscores and $ only, starting with a letter or underscore, at most 63 characters "
+					+ "(for example cairn_history or audit.cairn_history).");
+		}
+	}
+
+	private static String quote(String identifier) {
+		return '"' + identifier + '"';
+	}
+
+	/**
+	 * Returns the table's name as written in SQL, quoted and, when a schema is set, qualified.
+	 * @return the SQL name
+	 */
+	String sqlName() {
+		return this.qualified;
+	}
+
+	/**
+	 * Returns the table's name for messages, without quotes.
+	 * @return the display name
+	 */
+	String displayName() {
+		return (this.schema != null) ? this.schema + "." + this.table : this.table;
+	}
+
+	/**
+	 * Reads every row in installed order, creating the table (and its schema, if allowed) when it is absent.
+	 */
+	List<AppliedMigration> readOrCreate(Connection connection, boolean createSchema) throws SQLException {
+		try {
+			return read(connection);
+		}
+		catch (SQLException ex) {
+			if (!UNDEFINED_TABLE.equals(ex.getSQLState())) {
+				throw ex;
+			}
+		}
+		create(connection, createSchema);
+		return List.of();
+	}
+
+	/**
+	 * Reads every row in installed order; a table that does not exist yet reads as empty.
+	 */
+	List<AppliedMigration> readIfExists(Connection connection) throws SQLException {
+		try {
+			return read(connection);
+		}
+		catch (SQLException ex) {
+			if (UNDEFINED_TABLE.equals(ex.getSQLState())) {
+				return List.of();
+			}
+			throw ex;
+		}
+	}
+
+	private List<AppliedMigration> read(Connection connection) throws SQLException {
+		String sql = "SELECT installed_rank, version, description, type, script, checksum, installed_by, "
+				+ "installed_on, execution_ms, success, statements_done FROM " + this.qualified
+				+ " ORDER BY installed_rank";
+		List<AppliedMigration> rows = new ArrayList<>();
+		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+			while (result.next()) {
+				rows.add(new AppliedMigration(result.getInt(1), result.getString(2), result.getString(3),
+						type(result.getString(4), result.getInt(1)), result.getString(5), result.getString(6),
+						result.getString(7), result.getTimestamp(8).toInstant(), result.getInt(9),
+						result.getBoolean(10), (Integer) result.getObject(11)));
+			}
+		}
+		catch (SQLException ex) {
+			if (UNDEFINED_COLUMN.equals(ex.getSQLState())) {
+				throw new MigrationException("Table " + displayName() + " exists but is not a Cairn history table ("
+						+ ex.getMessage() + "). It may belong to another tool. Set cairn.table to another name, "
+						+ "or rename that table.", null, ex.getSQLState(), 0, 0, ex);
+			}
+			throw ex;
+		}
+		return rows;
+	}
+
+	private MigrationType type(String type, int rank) {
+		try {
+			return MigrationType.valueOf(type);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new MigrationException("Row " + rank + " of " + displayName() + " has type '" + type
+					+ "', which Cairn does not know. The history table was edited by hand or by a newer Cairn; fix "
+					+ "the row or upgrade Cairn.");
+		}
+	}
+
+	private void create(Connection connection, boolean createSchema) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			if (this.schema != null && createSchema) {
+				statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(this.schema));
+			}
+			statement.execute("CREATE TABLE IF NOT EXISTS " + this.qualified + " (" //
+					+ "installed_rank integer PRIMARY KEY, " //
+					+ "version text, " //
+					+ "description text NOT NULL, " //
+					+ "type text NOT NULL, " //
+					+ "script text NOT NULL, " //
+					+ "checksum text, " //
+					+ "installed_by text NOT NULL DEFAULT current_user, " //
+					+ "installed_on timestamptz NOT NULL DEFAULT now(), " //
+					+ "execution_ms integer NOT NULL, " //
+					+ "success boolean NOT NULL, " //
+					+ "statements_done integer)");
+		}
+		catch (SQLException ex) {
+			if ("3F000".equals(ex.getSQLState())) {
+				throw new MigrationException("Schema " + this.schema + " for the history table does not exist. "
+						+ "Create it, or set cairn.create-schema=true to let Cairn create it.", null, ex.getSQLState(),
+						0, 0, ex);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * Inserts a row, but only while the given session still holds the migration lock, so that a run that lost its
+	 * lock can never record (and, inside a transaction, never commit) a migration.
+	 * @return the inserted row, or {@code null} when the lock is no longer held
+	 */
+	@Nullable AppliedMigration insert(Connection connection, Row row, AdvisoryLock lock) throws SQLException {
+		String sql = "INSERT INTO " + this.qualified + " (installed_rank, version, description, type, script, "
+				+ "checksum, execution_ms, success, statements_done) SELECT coalesce(max(installed_rank), 0) + 1, "
+				+ "?, ?, ?, ?, ?, ?, ?, ? FROM " + this.qualified + " HAVING " + lock.heldCondition()
+				+ " RETURNING installed_rank, installed_by, installed_on";
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.setString(1, row.version());
+			statement.setString(2, row.description());
+			statement.setString(3, row.type().name());
+			statement.setString(4, row.script());
+			statement.setString(5, row.checksum());
+			statement.setInt(6, row.executionMs());
+			statement.setBoolean(7, row.success());
+			if (row.statementsDone() != null) {
+				statement.setInt(8, row.statementsDone());
+			}
+			else {
+				statement.setNull(8, Types.INTEGER);
+			}
+			try (ResultSet result = statement.executeQuery()) {
+				if (!result.next()) {
+					return null;
+				}
+				Timestamp installedOn = result.getTimestamp(3);
+				return new AppliedMigration(result.getInt(1), row.version(), row.description(), row.type(),
+						row.script(), row.checksum(), result.getString(2), installedOn.toInstant(), row.executionMs(),
+						row.success(), row.statementsDone());
+			}
+		}
+	}
+
+	/**
+	 * The values of a row to insert.
+	 */
+	record Row(@Nullable String version, String description, MigrationType type, String script,
+			@Nullable String checksum, int executionMs, boolean success, @Nullable Integer statementsDone) {
+
+	}
+
+}

@@ -1,0 +1,276 @@
+package dev.cairn.core;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Applies one migration on the working connection: a transactional one as a single transaction together with its
+ * history row, a non-transactional one statement by statement with its progress recorded.
+ * <p>
+ * Every migration runs with {@code lock_timeout} set, so that a statement queued behind a long transaction gives up
+ * instead of blocking all traffic behind its own lock request; on {@code lock_not_available} it is retried after a
+ * jittered, growing pause. Whatever session state a migration changes (settings, role, temporary tables, cursors,
+ * listens) is reset before its history row is written, so the next migration, and the application that later gets
+ * this connection from the pool, start clean.
+ */
+final class MigrationExecutor {
+
+	private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+	private static final String RESET_SESSION = "RESET ALL; SET SESSION AUTHORIZATION DEFAULT; DISCARD TEMP; "
+			+ "CLOSE ALL; UNLISTEN *";
+
+	private final Connection connection;
+
+	private final HistoryTable history;
+
+	private final AdvisoryLock lock;
+
+	private final MigratorSettings settings;
+
+	MigrationExecutor(Connection connection, HistoryTable history, AdvisoryLock lock, MigratorSettings settings) {
+		this.connection = connection;
+		this.history = history;
+		this.lock = lock;
+		this.settings = settings;
+	}
+
+	/**
+	 * Applies a migration and records it.
+	 * @param migration the migration
+	 * @param script its parsed text
+	 * @param appliedBefore how many migrations this run applied before it, for the failure message
+	 * @return the history row written
+	 */
+	AppliedMigration apply(ResolvedMigration migration, SqlScript script, int appliedBefore) throws SQLException {
+		return script.transactional() ? applyInTransaction(migration, script, appliedBefore)
+				: applyStatementByStatement(migration, script, 0);
+	}
+
+	private AppliedMigration applyInTransaction(ResolvedMigration migration, SqlScript script, int appliedBefore)
+			throws SQLException {
+		for (int attempt = 0;; attempt++) {
+			long start = System.nanoTime();
+			int current = -1;
+			this.connection.setAutoCommit(false);
+			try (Statement statement = this.connection.createStatement()) {
+				statement.setEscapeProcessing(false);
+				statement.execute(timeouts(script, "SET LOCAL "));
+				for (current = 0; current < script.statements().size(); current++) {
+					run(statement, script.statements().get(current));
+				}
+				current = -1;
+				statement.execute(RESET_SESSION);
+				AppliedMigration row = this.history.insert(this.connection, row(migration, start, true, null),
+						this.lock);
+				if (row == null) {
+					this.connection.rollback();
+					throw lostLock(migration);
+				}
+				this.connection.commit();
+				return row;
+			}
+			catch (SQLException ex) {
+				rollback(ex);
+				if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState()) && attempt < this.settings.lockRetries()) {
+					pause(attempt);
+					continue;
+				}
+				SqlStatement failed = (current >= 0) ? script.statements().get(current) : null;
+				throw failure(migration, script, failed, ex, attempt, "Nothing from this migration was applied"
+						+ ((appliedBefore > 0) ? "; the " + appliedBefore + " migration(s) applied before it in this "
+								+ "run stay applied" : "")
+						+ ". Fix the file and restart.");
+			}
+			finally {
+				this.connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	/**
+	 * Runs a non-transactional migration from the given statement on, each statement committing by itself.
+	 */
+	AppliedMigration applyStatementByStatement(ResolvedMigration migration, SqlScript script, int from)
+			throws SQLException {
+		long start = System.nanoTime();
+		if (!this.lock.isHeld(this.connection)) {
+			throw lostLock(migration);
+		}
+		this.connection.setAutoCommit(true);
+		int done = from;
+		try (Statement statement = this.connection.createStatement()) {
+			statement.setEscapeProcessing(false);
+			statement.execute(timeouts(script, "SET "));
+			try {
+				for (; done < script.statements().size(); done++) {
+					runWithRetries(statement, script.statements().get(done));
+				}
+			}
+			catch (SQLException ex) {
+				statement.execute(RESET_SESSION);
+				this.history.insert(this.connection, row(migration, start, false, done), this.lock);
+				int total = script.statements().size();
+				throw failure(migration, script, script.statements().get(done), ex, 0, "This migration runs outside "
+						+ "a transaction: " + done + " of its " + total + " statements ran and stay applied, and the "
+						+ "history records it as failed at statement " + (done + 1) + ". Fix the cause, then run "
+						+ "repair: it resumes at statement " + (done + 1) + " if the file is unchanged.");
+			}
+			statement.execute(RESET_SESSION);
+		}
+		AppliedMigration row = this.history.insert(this.connection, row(migration, start, true, null), this.lock);
+		if (row == null) {
+			throw lostLock(migration);
+		}
+		return row;
+	}
+
+	private void runWithRetries(Statement statement, SqlStatement sql) throws SQLException {
+		for (int attempt = 0;; attempt++) {
+			try {
+				run(statement, sql);
+				return;
+			}
+			catch (SQLException ex) {
+				if (!LOCK_NOT_AVAILABLE.equals(ex.getSQLState()) || attempt >= this.settings.lockRetries()) {
+					throw ex;
+				}
+				pause(attempt);
+			}
+		}
+	}
+
+	private void run(Statement statement, SqlStatement sql) throws SQLException {
+		if (sql.copyData() == null) {
+			statement.execute(sql.sql());
+			return;
+		}
+		try {
+			this.connection.unwrap(PGConnection.class)
+				.getCopyAPI()
+				.copyIn(sql.sql(), new StringReader(sql.copyData()));
+		}
+		catch (IOException ex) {
+			throw new SQLException("COPY data could not be sent: " + ex.getMessage(), ex);
+		}
+	}
+
+	private String timeouts(SqlScript script, String set) {
+		Duration lockTimeout = (script.lockTimeout() != null) ? script.lockTimeout() : this.settings.lockTimeout();
+		Duration statementTimeout = (script.statementTimeout() != null) ? script.statementTimeout()
+				: this.settings.statementTimeout();
+		String sql = set + "lock_timeout = " + lockTimeout.toMillis();
+		if (statementTimeout != null) {
+			sql += "; " + set + "statement_timeout = " + statementTimeout.toMillis();
+		}
+		return sql;
+	}
+
+	private HistoryTable.Row row(ResolvedMigration migration, long start, boolean success,
+			@Nullable Integer statementsDone) {
+		int millis = (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
+		return new HistoryTable.Row((migration.version() != null) ? migration.version().toString() : null,
+				migration.description(), migration.type(), migration.script(), migration.checksum(), millis, success,
+				statementsDone);
+	}
+
+	private void rollback(SQLException primary) {
+		try {
+			this.connection.rollback();
+		}
+		catch (SQLException ex) {
+			primary.addSuppressed(ex);
+		}
+	}
+
+	private void pause(int attempt) {
+		long base = Math.min(200L << attempt, 5_000L);
+		try {
+			Thread.sleep(base + ThreadLocalRandom.current().nextLong(base));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MigrationException("Interrupted while waiting to retry a migration that hit lock_timeout.");
+		}
+	}
+
+	private MigrationException lostLock(ResolvedMigration migration) {
+		return new MigrationException("Lost the migration lock before recording " + migration.script()
+				+ ": the lock's session ended (was it terminated?). Nothing of " + migration.script()
+				+ " was committed, so that two instances never migrate at once. Restart to continue.",
+				migration.script(), null, 0, 0, null);
+	}
+
+	/**
+	 * Describes a failed statement at its place in the file: line and column mapped from PostgreSQL's error
+	 * position, the line with a caret, SQLSTATE, detail and hint, and what was and was not applied.
+	 */
+	static MigrationException failure(ResolvedMigration migration, SqlScript script, @Nullable SqlStatement failed,
+			SQLException ex, int retries, String consequence) {
+		ServerErrorMessage server = (ex instanceof PSQLException psql) ? psql.getServerErrorMessage() : null;
+		String message = (server != null && server.getMessage() != null) ? server.getMessage() : ex.getMessage();
+		int offset = (failed != null) ? failed.offset() + charIndex(failed.sql(), positionOf(server)) : -1;
+		StringBuilder text = new StringBuilder("Migration ").append(migration.script()).append(" failed");
+		int line = 0;
+		int column = 0;
+		if (offset >= 0) {
+			int[] position = SqlScript.lineAndColumn(migration.text(), offset);
+			line = position[0];
+			column = position[1];
+			text.append(" at line ").append(line).append(", column ").append(column);
+		}
+		text.append(": ").append(message);
+		if (ex.getSQLState() != null) {
+			text.append(" (SQLSTATE ").append(ex.getSQLState()).append(')');
+		}
+		if (offset >= 0) {
+			text.append('\n').append(script.excerpt(offset));
+		}
+		if (server != null && server.getDetail() != null) {
+			text.append("\nDetail: ").append(server.getDetail());
+		}
+		if (server != null && server.getHint() != null) {
+			text.append("\nHint: ").append(server.getHint());
+		}
+		if (server != null && server.getWhere() != null) {
+			text.append("\nWhere: ").append(server.getWhere());
+		}
+		if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+			text.append("\nIt waited for a lock longer than lock_timeout ").append(retries + 1).append(" time(s). ")
+				.append("Another session holds a lock on the same object: find it with SELECT pid, state, query "
+						+ "FROM pg_stat_activity WHERE pid = ANY (pg_blocking_pids(<pid>)), let it finish, or raise "
+						+ "cairn.lock-timeout / cairn.lock-retries.");
+		}
+		text.append('\n').append(consequence);
+		return new MigrationException(text.toString(), migration.script(), ex.getSQLState(), line, column, ex);
+	}
+
+	private static int positionOf(@Nullable ServerErrorMessage server) {
+		return (server != null) ? server.getPosition() : 0;
+	}
+
+	/**
+	 * Turns PostgreSQL's 1-based character position into an index into the Java string (which counts UTF-16 units).
+	 */
+	private static int charIndex(String sql, int position) {
+		if (position <= 1) {
+			return 0;
+		}
+		int index = 0;
+		for (int codePoints = 1; codePoints < position && index < sql.length(); codePoints++) {
+			index += Character.charCount(sql.codePointAt(index));
+		}
+		return Math.min(index, Math.max(sql.length() - 1, 0));
+	}
+
+}

@@ -1,0 +1,305 @@
+package dev.cairn.core;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.core.io.support.ResourcePatternResolver;
+
+/**
+ * Finds the migration files in the configured locations and refuses anything it cannot read as one: a name that
+ * does not parse, two files with one version, text that is not UTF-8.
+ */
+final class MigrationSource {
+
+	private static final Pattern VERSIONED = Pattern.compile("(\\d+(?:\\.\\d+)*)_(.+?)(\\.up|\\.down)?\\.sql");
+
+	private static final Pattern REPEATABLE = Pattern.compile("R__(.+)\\.sql");
+
+	private static final String EXPECTED_FORM = "<version>_<description>.sql (also .up.sql and .down.sql), "
+			+ "for example 001_initial_schema.sql, or R__<description>.sql for a repeatable migration";
+
+	private final List<String> locations;
+
+	private final ResourcePatternResolver resolver;
+
+	MigrationSource(List<String> locations, @Nullable ClassLoader classLoader) {
+		this.locations = locations;
+		this.resolver = new PathMatchingResourcePatternResolver(classLoader);
+	}
+
+	/**
+	 * Resolves every migration file: versioned ones in version order, then repeatable ones by name.
+	 * @return the migrations
+	 */
+	List<ResolvedMigration> resolve() {
+		Map<MigrationVersion, ResolvedMigration> ups = new HashMap<>();
+		Map<MigrationVersion, ResolvedMigration> downs = new HashMap<>();
+		Map<String, ResolvedMigration> repeatables = new HashMap<>();
+		for (String location : this.locations) {
+			for (Resource resource : scan(location)) {
+				ResolvedMigration migration = read(resource, location);
+				if (migration.repeatable()) {
+					putUnique(repeatables, migration.description(), migration, "repeatable migration");
+				}
+				else if (migration.type() == MigrationType.ROLLBACK) {
+					putUnique(downs, migration.version(), migration, "down file for version");
+				}
+				else {
+					putUnique(ups, migration.version(), migration, "version");
+				}
+			}
+		}
+		List<ResolvedMigration> versioned = new ArrayList<>();
+		for (ResolvedMigration up : ups.values()) {
+			ResolvedMigration down = downs.remove(up.version());
+			versioned.add((down != null) ? withDown(up, down) : up);
+		}
+		if (!downs.isEmpty()) {
+			ResolvedMigration orphan = downs.values().iterator().next();
+			throw new MigrationException("Down file " + orphan.script() + " in " + orphan.location()
+					+ " has no migration to undo: no file has version " + orphan.version()
+					+ ". Rename it to match its migration (for example " + orphan.version() + "_"
+					+ orphan.description().replace(' ', '_') + ".sql and its .down.sql twin) or remove it.",
+					orphan.script(), null, 0, 0, null);
+		}
+		versioned.sort(Comparator.comparing(ResolvedMigration::version));
+		List<ResolvedMigration> repeatable = new ArrayList<>(repeatables.values());
+		repeatable.sort(Comparator.comparing(ResolvedMigration::description));
+		versioned.addAll(repeatable);
+		return versioned;
+	}
+
+	private static ResolvedMigration withDown(ResolvedMigration up, ResolvedMigration down) {
+		return new ResolvedMigration(up.version(), up.description(), up.type(), up.script(), up.location(), up.text(),
+				up.checksum(), down);
+	}
+
+	private static <K> void putUnique(Map<K, ResolvedMigration> map, K key, ResolvedMigration migration, String what) {
+		ResolvedMigration earlier = map.putIfAbsent(key, migration);
+		if (earlier != null) {
+			throw new MigrationException("Two files have the same " + what + " " + key + ": " + earlier.script()
+					+ " (in " + earlier.location() + ") and " + migration.script() + " (in " + migration.location()
+					+ "). Versions compare as numbers, so 001 and 1 are the same; give one of them the next free version.",
+					migration.script(), null, 0, 0, null);
+		}
+	}
+
+	private List<Resource> scan(String location) {
+		String base = normalise(location);
+		try {
+			Resource[] found = this.resolver.getResources(searchPattern(base));
+			if (found.length == 0 && !exists(base)) {
+				throw new MigrationException("Migration location " + location + " does not exist. Create it and put "
+						+ "your migrations there (for the default, src/main/resources/db/migrations/), or point "
+						+ "cairn.locations at the folder that holds them.");
+			}
+			return List.of(found);
+		}
+		catch (IOException ex) {
+			throw new MigrationException("Cannot list migration location " + location + ": " + ex.getMessage()
+					+ ". Check that it exists and can be read.", null, null, 0, 0, ex);
+		}
+	}
+
+	private boolean exists(String base) throws IOException {
+		for (Resource root : this.resolver.getResources(base)) {
+			if (root.exists()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	static String normalise(String location) {
+		String trimmed = location.trim();
+		if (trimmed.startsWith("filesystem:")) {
+			trimmed = "file:" + trimmed.substring("filesystem:".length());
+		}
+		else if (trimmed.startsWith("classpath:")) {
+			trimmed = "classpath*:" + trimmed.substring("classpath:".length());
+		}
+		else if (!trimmed.contains(":")) {
+			trimmed = "classpath*:" + trimmed;
+		}
+		return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+	}
+
+	private static String searchPattern(String base) {
+		return base + "/**/*.sql";
+	}
+
+	private static ResolvedMigration read(Resource resource, String location) {
+		String name = resource.getFilename();
+		if (name == null) {
+			throw new MigrationException("A resource in " + location + " has no file name: " + resource);
+		}
+		Matcher repeatable = REPEATABLE.matcher(name);
+		Matcher versioned = VERSIONED.matcher(name);
+		if (repeatable.matches()) {
+			String description = repeatable.group(1);
+			if (description.endsWith(".down") || description.endsWith(".up")) {
+				throw badName(name, location, "repeatable migrations are re-applied when they change and have no "
+						+ "up or down variants");
+			}
+			String text = text(resource, name, location);
+			return new ResolvedMigration(null, describe(description), MigrationType.REPEATABLE, name, location, text,
+					checksum(text), null);
+		}
+		if (!versioned.matches() || describe(versioned.group(2)).isEmpty()) {
+			throw badName(name, location, null);
+		}
+		MigrationVersion version = MigrationVersion.parse(versioned.group(1));
+		String text = text(resource, name, location);
+		MigrationType type;
+		if (".down".equals(versioned.group(3))) {
+			type = MigrationType.ROLLBACK;
+		}
+		else {
+			type = hasNoTransactionDirective(text) ? MigrationType.SQL_NO_TX : MigrationType.SQL;
+		}
+		return new ResolvedMigration(version, describe(versioned.group(2)), type, name, location, text, checksum(text),
+				null);
+	}
+
+	private static MigrationException badName(String name, String location, @Nullable String reason) {
+		return new MigrationException("Migration file " + name + " in " + location + " does not have a migration name"
+				+ ((reason != null) ? " (" + reason + ")" : "") + ". Rename it to " + EXPECTED_FORM
+				+ "; every .sql file in a migration location must be a migration.", name, null, 0, 0, null);
+	}
+
+	private static String describe(String raw) {
+		return raw.replace('_', ' ').trim();
+	}
+
+	/**
+	 * Tells whether the comment lines at the top of a file carry {@code -- cairn:no-transaction}; a cheap look that
+	 * decides the type shown for a pending file without lexing it.
+	 */
+	static boolean hasNoTransactionDirective(String text) {
+		int start = 0;
+		while (start < text.length()) {
+			int end = text.indexOf('\n', start);
+			String line = text.substring(start, (end < 0) ? text.length() : end).strip();
+			if (!line.isEmpty() && !line.startsWith("--")) {
+				return false;
+			}
+			if (line.replace(" ", "").equalsIgnoreCase("--cairn:no-transaction")) {
+				return true;
+			}
+			if (end < 0) {
+				return false;
+			}
+			start = end + 1;
+		}
+		return false;
+	}
+
+	private static String text(Resource resource, String name, String location) {
+		byte[] bytes;
+		try (InputStream in = resource.getInputStream()) {
+			bytes = in.readAllBytes();
+		}
+		catch (IOException ex) {
+			throw new MigrationException("Cannot read migration " + name + " in " + location + ": " + ex.getMessage()
+					+ ". Check the file's permissions.", name, null, 0, 0, ex);
+		}
+		return decode(bytes, name);
+	}
+
+	static String decode(byte[] bytes, String name) {
+		int start = (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
+				&& (bytes[2] & 0xFF) == 0xBF) ? 3 : 0;
+		CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+			.onMalformedInput(CodingErrorAction.REPORT)
+			.onUnmappableCharacter(CodingErrorAction.REPORT);
+		ByteBuffer input = ByteBuffer.wrap(bytes, start, bytes.length - start);
+		CharBuffer output = CharBuffer.allocate(bytes.length);
+		var result = decoder.decode(input, output, true);
+		if (result.isError()) {
+			int bad = input.position();
+			int line = 1;
+			for (int i = start; i < bad; i++) {
+				if (bytes[i] == '\n') {
+					line++;
+				}
+			}
+			throw new MigrationException("Migration " + name + " is not valid UTF-8: byte 0x"
+					+ HexFormat.of().toHexDigits(bytes[bad]) + " at line " + line + " (byte offset " + bad
+					+ "). Save the file as UTF-8.", name, null, line, 0, null);
+		}
+		decoder.flush(output);
+		String text = output.flip().toString();
+		int nul = text.indexOf('\0');
+		if (nul >= 0) {
+			int line = 1;
+			for (int i = 0; i < nul; i++) {
+				if (text.charAt(i) == '\n') {
+					line++;
+				}
+			}
+			throw new MigrationException("Migration " + name + " contains a NUL byte at line " + line
+					+ "; PostgreSQL cannot take NUL in SQL text. Remove it (the file may be binary or UTF-16).",
+					name, null, line, 0, null);
+		}
+		return text;
+	}
+
+	/**
+	 * Computes the checksum of a file's text, normalised so that it survives checkouts: CRLF and CR read as LF, and
+	 * whitespace at the end of each line ignored.
+	 * @param text the decoded text, BOM already stripped
+	 * @return {@code sha256:} followed by the hex digest
+	 */
+	static String checksum(String text) {
+		MessageDigest digest;
+		try {
+			digest = MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+		StringBuilder normalised = new StringBuilder(text.length());
+		int length = text.length();
+		int lineStart = 0;
+		for (int i = 0; i <= length; i++) {
+			char c = (i < length) ? text.charAt(i) : '\n';
+			if (c == '\r' || c == '\n' || i == length) {
+				int end = i;
+				while (end > lineStart && Character.isWhitespace(text.charAt(end - 1))) {
+					end--;
+				}
+				normalised.append(text, lineStart, end);
+				if (i < length) {
+					normalised.append('\n');
+				}
+				if (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n') {
+					i++;
+				}
+				lineStart = i + 1;
+			}
+		}
+		byte[] hash = digest.digest(normalised.toString().getBytes(StandardCharsets.UTF_8));
+		return "sha256:" + HexFormat.of().formatHex(hash);
+	}
+
+}
