@@ -9,6 +9,7 @@ import dev.cairn.core.MigrateResult;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationState;
+import dev.cairn.core.MigrationVersion;
 import dev.cairn.core.Migrator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -64,7 +65,7 @@ public class MigrationInitializer implements InitializingBean {
 		Instant startedAt = Instant.now();
 		try {
 			MigrateResult result = this.migrator.migrate();
-			this.snapshot.recordRun(result, this.migrator.info());
+			this.snapshot.recordRun(result);
 			step.tag("applied", String.valueOf(result.applied().size()));
 			step.tag("outcome", "success");
 			logger.info(summary(result));
@@ -85,9 +86,7 @@ public class MigrationInitializer implements InitializingBean {
 			this.migrator.validate();
 			List<MigrationInfo> migrations = this.migrator.info();
 			this.snapshot.recordInfo(migrations);
-			List<MigrationInfo> pending = migrations.stream()
-				.filter((migration) -> migration.state() == MigrationState.PENDING)
-				.toList();
+			List<MigrationInfo> pending = migrations.stream().filter(this::isPendingUpToTarget).toList();
 			if (!pending.isEmpty()) {
 				throw new MigrationException(pending.size() + ((pending.size() == 1) ? " migration is" : " migrations are")
 						+ " pending and cairn.mode=validate does not apply them: "
@@ -101,6 +100,12 @@ public class MigrationInitializer implements InitializingBean {
 		finally {
 			step.end();
 		}
+	}
+
+	private boolean isPendingUpToTarget(MigrationInfo migration) {
+		String target = this.migrator.settings().target();
+		return migration.state() == MigrationState.PENDING && (target == null || migration.version() == null
+				|| MigrationVersion.parse(migration.version()).compareTo(MigrationVersion.parse(target)) <= 0);
 	}
 
 	private List<MigrationInfo> infoAfterFailure() {

@@ -84,11 +84,10 @@ public final class MigrationSnapshot implements MigrationListener {
 	/**
 	 * Records a successful run and the migrations as they stand after it.
 	 * @param result what the run did
-	 * @param migrations {@link Migrator#info()} taken after the run
 	 */
-	public void recordRun(MigrateResult result, List<MigrationInfo> migrations) {
+	public void recordRun(MigrateResult result) {
 		Run run = new Run(result.startedAt(), result.finishedAt(), result.lockWait(), result.applied().size(), null);
-		record(run, migrations);
+		record(run, result.migrations());
 	}
 
 	/**
