@@ -51,13 +51,8 @@ class CairnAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class,
 					CairnAutoConfiguration.class))
-			.withPropertyValues("spring.datasource.url=" + this.database.url(),
-					"spring.datasource.username=" + this.database.username(),
-					"cairn.locations=classpath:scenarios/boot-basic");
-		if (this.database.password() != null) {
-			this.contextRunner = this.contextRunner
-				.withPropertyValues("spring.datasource.password=" + this.database.password());
-		}
+			.withPropertyValues(TestDatabaseProperties.of("spring.datasource", this.database))
+			.withPropertyValues("cairn.locations=classpath:scenarios/boot-basic");
 	}
 
 	@AfterEach
