@@ -219,22 +219,18 @@ final class MigrationExecutor {
 			SQLException ex, int retries, String consequence) {
 		ServerErrorMessage server = (ex instanceof PSQLException psql) ? psql.getServerErrorMessage() : null;
 		String message = (server != null && server.getMessage() != null) ? server.getMessage() : ex.getMessage();
-		int offset = (failed != null) ? failed.offset() + charIndex(failed.sql(), positionOf(server)) : -1;
+		SqlScript.Position position = (failed != null)
+				? script.position(failed, (server != null) ? server.getPosition() : 0) : null;
 		StringBuilder text = new StringBuilder("Migration ").append(migration.script()).append(" failed");
-		int line = 0;
-		int column = 0;
-		if (offset >= 0) {
-			int[] position = SqlScript.lineAndColumn(migration.text(), offset);
-			line = position[0];
-			column = position[1];
-			text.append(" at line ").append(line).append(", column ").append(column);
+		if (position != null) {
+			text.append(" at line ").append(position.line()).append(", column ").append(position.column());
 		}
 		text.append(": ").append(message);
 		if (ex.getSQLState() != null) {
 			text.append(" (SQLSTATE ").append(ex.getSQLState()).append(')');
 		}
-		if (offset >= 0) {
-			text.append('\n').append(script.excerpt(offset));
+		if (position != null) {
+			text.append('\n').append(position.excerpt());
 		}
 		if (server != null && server.getDetail() != null) {
 			text.append("\nDetail: ").append(server.getDetail());
@@ -252,25 +248,8 @@ final class MigrationExecutor {
 						+ "cairn.lock-timeout / cairn.lock-retries.");
 		}
 		text.append('\n').append(consequence);
-		return new MigrationException(text.toString(), migration.script(), ex.getSQLState(), line, column, ex);
-	}
-
-	private static int positionOf(@Nullable ServerErrorMessage server) {
-		return (server != null) ? server.getPosition() : 0;
-	}
-
-	/**
-	 * Turns PostgreSQL's 1-based character position into an index into the Java string (which counts UTF-16 units).
-	 */
-	private static int charIndex(String sql, int position) {
-		if (position <= 1) {
-			return 0;
-		}
-		int index = 0;
-		for (int codePoints = 1; codePoints < position && index < sql.length(); codePoints++) {
-			index += Character.charCount(sql.codePointAt(index));
-		}
-		return Math.min(index, Math.max(sql.length() - 1, 0));
+		return new MigrationException(text.toString(), migration.script(), ex.getSQLState(),
+				(position != null) ? position.line() : 0, (position != null) ? position.column() : 0, ex);
 	}
 
 }

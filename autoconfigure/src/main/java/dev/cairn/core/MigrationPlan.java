@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * For each version the latest history row decides: an applied row makes the file {@code APPLIED} (or
  * {@code MODIFIED} when its checksum changed since), a failed row makes it {@code FAILED}, and a {@code ROLLBACK}
- * row makes it pending again. A row without a file is {@code MISSING}, or {@code FUTURE} when its version is above
+ * row makes it pending again ({@code ROLLED_BACK} when its file is gone too). A row without a file is {@code MISSING}, or {@code FUTURE} when its version is above
  * every file (a newer release applied it). A file without a row is {@code PENDING}, {@code OUT_OF_ORDER} when a
  * higher version is already applied, or {@code BELOW_BASELINE}. A repeatable file is pending whenever its checksum
  * differs from its latest application.
@@ -82,7 +83,7 @@ public final class MigrationPlan {
 		for (ResolvedMigration migration : resolved) {
 			if (migration.repeatable()) {
 				AppliedMigration row = lastRepeatable.remove(migration.description());
-				boolean changed = row == null || !migration.checksum().equals(row.checksum());
+				boolean changed = row == null || !Objects.equals(migration.checksum(), row.checksum());
 				if (changed) {
 					pending.add(migration);
 				}
@@ -99,7 +100,9 @@ public final class MigrationPlan {
 				}
 				case OUT_OF_ORDER -> {
 					if (settings.outOfOrder()) {
-						pending.add(migration);
+						if (target == null || migration.version().compareTo(target) <= 0) {
+							pending.add(migration);
+						}
 					}
 					else {
 						problems.add("Migration " + migration.script() + " (version " + migration.version()
@@ -119,12 +122,12 @@ public final class MigrationPlan {
 			versioned.put(migration.version(), info(migration, row, state));
 		}
 		for (AppliedMigration row : lastByVersion.values()) {
-			if (row.type() == MigrationType.ROLLBACK) {
-				continue;
-			}
 			MigrationVersion version = parseStored(row);
 			MigrationState state;
-			if (row.type() == MigrationType.BASELINE) {
+			if (row.type() == MigrationType.ROLLBACK) {
+				state = MigrationState.ROLLED_BACK;
+			}
+			else if (row.type() == MigrationType.BASELINE) {
 				state = MigrationState.BASELINE;
 			}
 			else if (!row.success()) {
@@ -150,6 +153,7 @@ public final class MigrationPlan {
 		}
 		List<MigrationInfo> all = new ArrayList<>(versioned.values());
 		all.sort((a, b) -> MigrationVersion.parse(a.version()).compareTo(MigrationVersion.parse(b.version())));
+		repeatables.sort((a, b) -> a.description().compareTo(b.description()));
 		all.addAll(repeatables);
 		pending.sort((a, b) -> (a.repeatable() || b.repeatable()) ? Boolean.compare(a.repeatable(), b.repeatable())
 				: a.version().compareTo(b.version()));
@@ -189,7 +193,10 @@ public final class MigrationPlan {
 		if (!row.success()) {
 			return MigrationState.FAILED;
 		}
-		return migration.checksum().equals(row.checksum()) ? MigrationState.APPLIED : MigrationState.MODIFIED;
+		if (migration.checksum() == null && migration.type() == MigrationType.JAVA) {
+			return MigrationState.APPLIED;
+		}
+		return Objects.equals(migration.checksum(), row.checksum()) ? MigrationState.APPLIED : MigrationState.MODIFIED;
 	}
 
 	private static String failedProblem(AppliedMigration row) {
@@ -213,7 +220,7 @@ public final class MigrationPlan {
 				migration.description(), migration.type(), migration.script(), state, migration.checksum(),
 				(row != null) ? row.checksum() : null, ran ? row.installedRank() : null,
 				ran ? row.installedBy() : null, ran ? row.installedOn() : null, ran ? row.executionMs() : null,
-				migration.down() != null);
+				migration.hasDown());
 	}
 
 	private static MigrationInfo info(AppliedMigration row, MigrationState state) {

@@ -14,8 +14,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,23 +43,31 @@ final class MigrationSource {
 
 	private final List<String> locations;
 
+	private final List<JavaMigration> javaMigrations;
+
 	private final ResourcePatternResolver resolver;
 
-	MigrationSource(List<String> locations, @Nullable ClassLoader classLoader) {
+	MigrationSource(List<String> locations, List<JavaMigration> javaMigrations, @Nullable ClassLoader classLoader) {
 		this.locations = locations;
+		this.javaMigrations = javaMigrations;
 		this.resolver = new PathMatchingResourcePatternResolver(classLoader);
 	}
 
 	/**
-	 * Resolves every migration file: versioned ones in version order, then repeatable ones by name.
+	 * Resolves every migration file and Java migration: versioned ones in version order, then repeatable ones by
+	 * name.
 	 * @return the migrations
 	 */
 	List<ResolvedMigration> resolve() {
 		Map<MigrationVersion, ResolvedMigration> ups = new HashMap<>();
 		Map<MigrationVersion, ResolvedMigration> downs = new HashMap<>();
 		Map<String, ResolvedMigration> repeatables = new HashMap<>();
+		Set<String> seen = new HashSet<>();
 		for (String location : this.locations) {
 			for (Resource resource : scan(location)) {
+				if (!seen.add(uri(resource))) {
+					continue;
+				}
 				ResolvedMigration migration = read(resource, location);
 				if (migration.repeatable()) {
 					putUnique(repeatables, migration.description(), migration, "repeatable migration");
@@ -68,6 +79,10 @@ final class MigrationSource {
 					putUnique(ups, migration.version(), migration, "version");
 				}
 			}
+		}
+		for (JavaMigration java : this.javaMigrations) {
+			ResolvedMigration migration = ResolvedMigration.of(java);
+			putUnique(ups, migration.version(), migration, "version");
 		}
 		List<ResolvedMigration> versioned = new ArrayList<>();
 		for (ResolvedMigration up : ups.values()) {
@@ -91,29 +106,36 @@ final class MigrationSource {
 
 	private static ResolvedMigration withDown(ResolvedMigration up, ResolvedMigration down) {
 		return new ResolvedMigration(up.version(), up.description(), up.type(), up.script(), up.location(), up.text(),
-				up.checksum(), down);
+				up.checksum(), down, null);
 	}
 
 	private static <K> void putUnique(Map<K, ResolvedMigration> map, K key, ResolvedMigration migration, String what) {
 		ResolvedMigration earlier = map.putIfAbsent(key, migration);
 		if (earlier != null) {
+			String fix = migration.repeatable() ? "Rename one of them."
+					: "Versions compare as numbers, so 001 and 1 are the same; give one of them the next free version.";
 			throw new MigrationException("Two files have the same " + what + " " + key + ": " + earlier.script()
 					+ " (in " + earlier.location() + ") and " + migration.script() + " (in " + migration.location()
-					+ "). Versions compare as numbers, so 001 and 1 are the same; give one of them the next free version.",
-					migration.script(), null, 0, 0, null);
+					+ "). " + fix, migration.script(), null, 0, 0, null);
 		}
 	}
 
 	private List<Resource> scan(String location) {
 		String base = normalise(location);
 		try {
-			Resource[] found = this.resolver.getResources(searchPattern(base));
-			if (found.length == 0 && !exists(base)) {
+			List<Resource> found = new ArrayList<>();
+			for (Resource resource : this.resolver.getResources(base + "/**/*")) {
+				String name = resource.getFilename();
+				if (name != null && name.toLowerCase(Locale.ROOT).endsWith(".sql") && !isDirectory(resource)) {
+					found.add(resource);
+				}
+			}
+			if (found.isEmpty() && !exists(base)) {
 				throw new MigrationException("Migration location " + location + " does not exist. Create it and put "
 						+ "your migrations there (for the default, src/main/resources/db/migrations/), or point "
 						+ "cairn.locations at the folder that holds them.");
 			}
-			return List.of(found);
+			return found;
 		}
 		catch (IOException ex) {
 			throw new MigrationException("Cannot list migration location " + location + ": " + ex.getMessage()
@@ -144,8 +166,22 @@ final class MigrationSource {
 		return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
 	}
 
-	private static String searchPattern(String base) {
-		return base + "/**/*.sql";
+	private static boolean isDirectory(Resource resource) {
+		try {
+			return resource.isFile() && resource.getFile().isDirectory();
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static String uri(Resource resource) {
+		try {
+			return resource.getURI().normalize().toString();
+		}
+		catch (IOException ex) {
+			return resource.getDescription();
+		}
 	}
 
 	private static ResolvedMigration read(Resource resource, String location) {
@@ -157,13 +193,16 @@ final class MigrationSource {
 		Matcher versioned = VERSIONED.matcher(name);
 		if (repeatable.matches()) {
 			String description = repeatable.group(1);
+			if (describe(description).isEmpty()) {
+				throw badName(name, location, null);
+			}
 			if (description.endsWith(".down") || description.endsWith(".up")) {
 				throw badName(name, location, "repeatable migrations are re-applied when they change and have no "
 						+ "up or down variants");
 			}
 			String text = text(resource, name, location);
 			return new ResolvedMigration(null, describe(description), MigrationType.REPEATABLE, name, location, text,
-					checksum(text), null);
+					checksum(text), null, null);
 		}
 		if (!versioned.matches() || describe(versioned.group(2)).isEmpty()) {
 			throw badName(name, location, null);
@@ -178,7 +217,7 @@ final class MigrationSource {
 			type = hasNoTransactionDirective(text) ? MigrationType.SQL_NO_TX : MigrationType.SQL;
 		}
 		return new ResolvedMigration(version, describe(versioned.group(2)), type, name, location, text, checksum(text),
-				null);
+				null, null);
 	}
 
 	private static MigrationException badName(String name, String location, @Nullable String reason) {

@@ -21,6 +21,12 @@ public enum MigrationType {
 	BASELINE,
 
 	/** A row recording that a down file undid a migration. */
-	ROLLBACK
+	ROLLBACK,
+
+	/**
+	 * A row written by repair: the migration counts as applied with this row's checksum (an accepted edit, or a
+	 * failed migration the user completed by hand).
+	 */
+	REPAIR
 
 }

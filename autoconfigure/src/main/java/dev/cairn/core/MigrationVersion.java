@@ -16,10 +16,19 @@ public record MigrationVersion(List<BigInteger> parts) implements Comparable<Mig
 	private static final Pattern FORM = Pattern.compile("\\d+(\\.\\d+)*");
 
 	public MigrationVersion {
-		parts = List.copyOf(parts);
 		if (parts.isEmpty()) {
 			throw new IllegalArgumentException("A version needs at least one part");
 		}
+		List<BigInteger> trimmed = new ArrayList<>(parts);
+		for (BigInteger part : trimmed) {
+			if (part.signum() < 0) {
+				throw new IllegalArgumentException("A version part cannot be negative: " + parts);
+			}
+		}
+		while (trimmed.size() > 1 && trimmed.get(trimmed.size() - 1).signum() == 0) {
+			trimmed.remove(trimmed.size() - 1);
+		}
+		parts = List.copyOf(trimmed);
 	}
 
 	/**
@@ -35,9 +44,6 @@ public record MigrationVersion(List<BigInteger> parts) implements Comparable<Mig
 		List<BigInteger> parts = new ArrayList<>();
 		for (String part : text.split("\\.")) {
 			parts.add(new BigInteger(part));
-		}
-		while (parts.size() > 1 && parts.get(parts.size() - 1).signum() == 0) {
-			parts.remove(parts.size() - 1);
 		}
 		return new MigrationVersion(parts);
 	}

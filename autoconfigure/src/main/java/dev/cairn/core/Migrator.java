@@ -49,7 +49,7 @@ public final class Migrator {
 		this.dataSource = dataSource;
 		this.settings = settings;
 		this.listener = listener;
-		this.source = new MigrationSource(settings.locations(), Thread.currentThread().getContextClassLoader());
+		this.source = new MigrationSource(settings.locations(), List.of(), Thread.currentThread().getContextClassLoader());
 		this.history = new HistoryTable(settings.table(), settings.schema());
 	}
 

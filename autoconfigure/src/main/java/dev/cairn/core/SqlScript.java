@@ -2,14 +2,30 @@ package dev.cairn.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * TEMPORARY stand-in until the real lexer lands: splits on semicolons outside quotes only.
+ * A SQL migration file read for running: its statements, its directives, and whether it runs in a transaction.
+ * <p>
+ * Parsing refuses, before anything runs, what would fail or mislead halfway through: unknown or misplaced
+ * {@code -- cairn:} directives, transaction control other than a {@code BEGIN; … COMMIT;} wrapper around the whole
+ * file (which is dropped so the body runs in Cairn's own transaction), and statements PostgreSQL cannot run inside a
+ * transaction in a file without {@code -- cairn:no-transaction}.
  */
 public final class SqlScript {
+
+	private static final String DIRECTIVE = "cairn:";
+
+	private static final Pattern DURATION = Pattern.compile("(\\d{1,18})\\s*(ms|s|min|h|d)?");
+
+	private static final Map<String, Long> UNITS = Map.of("ms", 1L, "s", 1_000L, "min", 60_000L, "h", 3_600_000L,
+			"d", 86_400_000L);
 
 	private final String name;
 
@@ -19,103 +35,296 @@ public final class SqlScript {
 
 	private final boolean transactional;
 
-	private SqlScript(String name, String text, List<SqlStatement> statements, boolean transactional) {
+	private final @Nullable Duration lockTimeout;
+
+	private final @Nullable Duration statementTimeout;
+
+	private SqlScript(String name, String text, List<SqlStatement> statements, boolean transactional,
+			@Nullable Duration lockTimeout, @Nullable Duration statementTimeout) {
 		this.name = name;
 		this.text = text;
-		this.statements = statements;
+		this.statements = List.copyOf(statements);
 		this.transactional = transactional;
+		this.lockTimeout = lockTimeout;
+		this.statementTimeout = statementTimeout;
 	}
 
-	public static SqlScript parse(String name, String text) {
-		List<SqlStatement> statements = new ArrayList<>();
-		int start = 0;
-		boolean quote = false;
-		String dollar = null;
-		for (int i = 0; i <= text.length(); i++) {
-			char c = (i < text.length()) ? text.charAt(i) : ';';
-			if (dollar != null) {
-				if (text.startsWith(dollar, i)) {
-					i += dollar.length() - 1;
-					dollar = null;
+	/**
+	 * Reads a migration file.
+	 * @param scriptName the file name, used in error messages
+	 * @param text the decoded file text, without a byte order mark
+	 * @return the script
+	 * @throws MigrationException naming the file, line and column of the first problem and what to do about it
+	 */
+	public static SqlScript parse(String scriptName, String text) {
+		List<Integer> directiveOffsets = new ArrayList<>();
+		List<SqlStatement> statements;
+		try {
+			statements = SqlLexer.split(text, (offset) -> {
+				if (directiveAt(text, offset) >= 0) {
+					directiveOffsets.add(offset);
 				}
-				continue;
-			}
-			if (quote) {
-				quote = c != '\'';
-				continue;
-			}
-			if (c == '\'') {
-				quote = true;
-			}
-			else if (c == '$' && text.startsWith("$$", i)) {
-				dollar = "$$";
-				i++;
-			}
-			else if (c == '-' && text.startsWith("--", i)) {
-				int end = text.indexOf('\n', i);
-				i = (end < 0) ? text.length() - 1 : end;
-			}
-			else if (c == ';') {
-				int from = start;
-				while (from < i && Character.isWhitespace(text.charAt(from))) {
-					from++;
-				}
-				while (from < i && text.startsWith("--", from)) {
-					int end = text.indexOf('\n', from);
-					from = (end < 0) ? i : end + 1;
-					while (from < i && Character.isWhitespace(text.charAt(from))) {
-						from++;
-					}
-				}
-				if (from < i) {
-					int[] position = lineAndColumn(text, from);
-					statements.add(new SqlStatement(text.substring(from, i), from, position[0], position[1], null));
-				}
-				start = i + 1;
+			});
+		}
+		catch (SqlLexer.SyntaxError ex) {
+			int[] position = SqlLexer.lineAndColumn(text, ex.getOffset());
+			throw error(scriptName, position[0], position[1], ex.getMessage());
+		}
+		Directives directives = new Directives(scriptName, text);
+		int sqlStart = statements.isEmpty() ? text.length() : statements.get(0).offset();
+		for (int offset : directiveOffsets) {
+			directives.read(offset, offset < sqlStart);
+		}
+		return new SqlScript(scriptName, text, statementsToRun(scriptName, statements, !directives.noTransaction),
+				!directives.noTransaction, directives.timeouts.get("lock-timeout"),
+				directives.timeouts.get("statement-timeout"));
+	}
+
+	private static List<SqlStatement> statementsToRun(String name, List<SqlStatement> statements,
+			boolean transactional) {
+		int count = statements.size();
+		SqlStatement first = (count > 0) ? statements.get(0) : null;
+		SqlStatement last = (count > 0) ? statements.get(count - 1) : null;
+		String opening = (first != null) ? SqlKeywords.transactionControl(first.sql()) : null;
+		String closing = (last != null) ? SqlKeywords.transactionControl(last.sql()) : null;
+		boolean opens = "BEGIN".equals(opening) || "START TRANSACTION".equals(opening);
+		boolean closes = "COMMIT".equals(closing) || "END".equals(closing);
+		if (!transactional && (opens || closes)) {
+			throw error(name, opens ? first : last, (opens ? opening : closing)
+					+ " contradicts \"-- cairn:no-transaction\", which runs the file's statements one by one outside "
+					+ "a transaction. Remove the BEGIN; ... COMMIT; wrapper, or remove the directive to run the file "
+					+ "in one transaction.");
+		}
+		if (opens && !closes) {
+			throw error(name, first, opening + " at the start of the file has no matching COMMIT at its end. "
+					+ "Cairn runs the body of a file wrapped in BEGIN; ... COMMIT; in its own transaction: "
+					+ "end the file with COMMIT; or remove this statement.");
+		}
+		if (closes && !opens) {
+			throw error(name, last, closing + " at the end of the file has no matching BEGIN at its start. "
+					+ "Cairn runs the body of a file wrapped in BEGIN; ... COMMIT; in its own transaction: "
+					+ "start the file with BEGIN; or remove this statement.");
+		}
+		List<SqlStatement> toRun = new ArrayList<>(count);
+		if (opens) {
+			// The wrapper goes, but the transaction modes it asked for must still apply to Cairn's transaction.
+			String modes = SqlKeywords.transactionModes(first.sql());
+			if (!modes.isEmpty()) {
+				toRun.add(new SqlStatement("SET TRANSACTION " + modes, first.offset(), first.line(), first.column(),
+						null));
 			}
 		}
-		return new SqlScript(name, text, statements, !MigrationSource.hasNoTransactionDirective(text));
-	}
-
-	public static int[] lineAndColumn(String text, int offset) {
-		int line = 1;
-		int lineStart = 0;
-		for (int i = 0; i < offset; i++) {
-			if (text.charAt(i) == '\n') {
-				line++;
-				lineStart = i + 1;
+		for (int i = opens ? 1 : 0; i < (closes ? count - 1 : count); i++) {
+			SqlStatement statement = statements.get(i);
+			String control = SqlKeywords.transactionControl(statement.sql());
+			if (control != null) {
+				throw error(name, statement, control + " is not allowed in a migration. " + (transactional
+						? "Cairn runs each file in its own transaction and rolls it back itself on failure; "
+						: "Cairn runs a \"-- cairn:no-transaction\" file statement by statement outside a transaction; ")
+						+ "remove this statement.");
 			}
+			String outsideOnly = transactional ? SqlKeywords.outsideTransactionOnly(statement.sql()) : null;
+			if (outsideOnly != null) {
+				throw error(name, statement, outsideOnly + " cannot run inside a transaction. Add "
+						+ "\"-- cairn:no-transaction\" as the first line of " + name
+						+ "; Cairn then runs its statements one by one outside a transaction.");
+			}
+			toRun.add(statement);
 		}
-		return new int[] { line, offset - lineStart + 1 };
+		return toRun;
 	}
 
-	public String excerpt(int offset) {
-		int[] position = lineAndColumn(this.text, offset);
-		int lineStart = offset - position[1] + 1;
-		int lineEnd = this.text.indexOf('\n', lineStart);
-		String line = this.text.substring(lineStart, (lineEnd < 0) ? this.text.length() : lineEnd).stripTrailing();
-		String number = String.valueOf(position[0]);
-		return String.format("%4s | %s%n%4s | %s^", number, line, "", " ".repeat(position[1] - 1));
-	}
-
+	/**
+	 * Returns the file name.
+	 * @return the file name
+	 */
 	public String name() {
 		return this.name;
 	}
 
+	/**
+	 * Returns the statements to run, without a {@code BEGIN}/{@code COMMIT} wrapper the file may have had.
+	 * @return the statements in file order
+	 */
 	public List<SqlStatement> statements() {
 		return this.statements;
 	}
 
+	/**
+	 * Returns whether the file runs in one transaction.
+	 * @return {@code false} when the file starts with {@code -- cairn:no-transaction}
+	 */
 	public boolean transactional() {
 		return this.transactional;
 	}
 
+	/**
+	 * Returns the file's {@code -- cairn:lock-timeout}.
+	 * @return the lock timeout, or {@code null} when the file does not set one
+	 */
 	public @Nullable Duration lockTimeout() {
-		return null;
+		return this.lockTimeout;
 	}
 
+	/**
+	 * Returns the file's {@code -- cairn:statement-timeout}.
+	 * @return the statement timeout, or {@code null} when the file does not set one
+	 */
 	public @Nullable Duration statementTimeout() {
-		return null;
+		return this.statementTimeout;
+	}
+
+	/**
+	 * Locates an offset in the file text and shows its line with a caret under it.
+	 * @param offset an offset in the file text, at most its length
+	 * @return the position
+	 */
+	public Position position(int offset) {
+		int[] lineAndColumn = SqlLexer.lineAndColumn(this.text, offset);
+		int lineStart = offset;
+		while (lineStart > 0 && !isNewline(this.text.charAt(lineStart - 1))) {
+			lineStart--;
+		}
+		int lineEnd = offset;
+		while (lineEnd < this.text.length() && !isNewline(this.text.charAt(lineEnd))) {
+			lineEnd++;
+		}
+		String number = Integer.toString(lineAndColumn[0]);
+		int width = Math.max(4, number.length());
+		StringBuilder excerpt = new StringBuilder();
+		excerpt.append(" ".repeat(width - number.length())).append(number).append(" | ");
+		excerpt.append(this.text, lineStart, lineEnd).append('\n').append(" ".repeat(width)).append(" | ");
+		// Tabs are kept so that the caret lines up however wide the terminal draws them.
+		this.text.substring(lineStart, offset)
+			.codePoints()
+			.forEach((codePoint) -> excerpt.append((codePoint == '\t') ? '\t' : ' '));
+		return new Position(lineAndColumn[0], lineAndColumn[1], excerpt.append('^').toString());
+	}
+
+	/**
+	 * Locates a position PostgreSQL reported for an error in one of this file's statements.
+	 * @param statement the statement that failed
+	 * @param errorPosition PostgreSQL's 1-based position in the statement, which counts characters (code points),
+	 * not UTF-16 units
+	 * @return the position in the file
+	 */
+	public Position position(SqlStatement statement, int errorPosition) {
+		int offset = Math.min(statement.offset(), this.text.length());
+		for (int i = 1; i < errorPosition && offset < this.text.length(); i++) {
+			offset += Character.charCount(this.text.codePointAt(offset));
+		}
+		return position(offset);
+	}
+
+	private static boolean isNewline(char c) {
+		return c == '\n' || c == '\r';
+	}
+
+	/** Returns the offset of "cairn:" in the {@code --} comment at {@code offset}, or -1 if it is not a directive. */
+	private static int directiveAt(String text, int offset) {
+		int i = offset + 2;
+		while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+			i++;
+		}
+		return text.startsWith(DIRECTIVE, i) ? i : -1;
+	}
+
+	private static MigrationException error(String name, SqlStatement statement, String message) {
+		return error(name, statement.line(), statement.column(), message);
+	}
+
+	private static MigrationException error(String name, int line, int column, String message) {
+		return new MigrationException("Migration " + name + ", line " + line + ", column " + column + ": " + message,
+				name, null, line, column, null);
+	}
+
+	/**
+	 * Where an offset lies in a file, with its line and a caret under it as error messages show them.
+	 *
+	 * @param line the 1-based line
+	 * @param column the 1-based column, in code points
+	 * @param excerpt two lines without a trailing newline: the line number right-aligned, {@code " | "} and the
+	 * line; then a caret under the column
+	 */
+	public record Position(int line, int column, String excerpt) {
+
+	}
+
+	/** The directives of one file, read one comment at a time. */
+	private static final class Directives {
+
+		private final String name;
+
+		private final String text;
+
+		private final Map<String, Integer> lines = new HashMap<>();
+
+		private final Map<String, Duration> timeouts = new HashMap<>();
+
+		private boolean noTransaction;
+
+		Directives(String name, String text) {
+			this.name = name;
+			this.text = text;
+		}
+
+		void read(int offset, boolean beforeSql) {
+			int from = directiveAt(this.text, offset);
+			int to = from;
+			while (to < this.text.length() && !isNewline(this.text.charAt(to))) {
+				to++;
+			}
+			String directive = this.text.substring(from, to).strip();
+			int[] position = SqlLexer.lineAndColumn(this.text, offset);
+			int equals = directive.indexOf('=');
+			String key = ((equals < 0) ? directive : directive.substring(0, equals)).strip();
+			String shown = "\"-- " + key + "\"";
+			if (!beforeSql) {
+				throw fail(position, "directive " + shown + " comes after SQL has started. Directives must come "
+						+ "before any SQL: move it to the top of the file.");
+			}
+			Integer firstLine = this.lines.putIfAbsent(key, position[0]);
+			if (firstLine != null) {
+				throw fail(position, "directive " + shown + " is given twice (first on line " + firstLine
+						+ "). Keep one of them.");
+			}
+			switch (key.substring(DIRECTIVE.length())) {
+				case "no-transaction" -> {
+					if (equals >= 0) {
+						throw fail(position, "directive " + shown + " takes no value. Write it as " + shown + ".");
+					}
+					this.noTransaction = true;
+				}
+				case "lock-timeout", "statement-timeout" -> this.timeouts.put(key.substring(DIRECTIVE.length()),
+						duration(position, key, (equals < 0) ? "" : directive.substring(equals + 1).strip()));
+				default -> throw fail(position, "unknown directive " + shown + ". Cairn knows "
+						+ "\"-- cairn:no-transaction\", \"-- cairn:lock-timeout=<duration>\" and "
+						+ "\"-- cairn:statement-timeout=<duration>\"; fix the spelling or remove the line.");
+			}
+		}
+
+		private Duration duration(int[] position, String key, String value) {
+			String shown = "\"-- " + key + "=" + value + "\"";
+			Matcher matcher = DURATION.matcher(value);
+			if (!matcher.matches()) {
+				throw fail(position, "invalid duration \"" + value + "\" in " + shown + ". Write a whole number with "
+						+ "an optional unit ms, s, min, h or d (no unit means milliseconds), for example \"-- " + key
+						+ "=30s\".");
+			}
+			long millis = Long.parseLong(matcher.group(1));
+			long unit = UNITS.get((matcher.group(2) != null) ? matcher.group(2) : "ms");
+			// PostgreSQL keeps these settings as an int of milliseconds and refuses anything larger.
+			if (millis > Integer.MAX_VALUE / unit) {
+				throw fail(position, "duration \"" + value + "\" in " + shown + " is longer than PostgreSQL "
+						+ "accepts. Use at most 2147483647ms (about 24 days); 0 turns the timeout off.");
+			}
+			return Duration.ofMillis(millis * unit);
+		}
+
+		private MigrationException fail(int[] position, String message) {
+			return error(this.name, position[0], position[1], message);
+		}
+
 	}
 
 }

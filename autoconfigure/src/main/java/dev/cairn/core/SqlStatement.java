@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One top-level statement of a SQL file, as {@link SqlLexer} found it.
  *
- * @param sql the statement text exactly as it stands in the file, from its first token up to, not including, its
- * terminating semicolon
+ * @param sql the statement text exactly as it stands in the file, from its first token through its last token (so
+ * without the terminating semicolon, and without whitespace or comments just before it)
  * @param offset the offset of the statement's first character in the whole file text
  * @param line the 1-based line of that character
  * @param column the 1-based column of that character

@@ -11,7 +11,9 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -22,15 +24,18 @@ import org.postgresql.ds.PGSimpleDataSource;
  * the user must be allowed to create databases); a Testcontainers {@code PostgreSQLContainer} when a Docker engine
  * answers; a server on {@code localhost:5432} with user {@code postgres}. When none answers, the test fails with a
  * message saying how to provide one. Use it as
- * {@code @RegisterExtension static final TestDatabase database = new TestDatabase();}.
+ * {@code @RegisterExtension static final TestDatabase database = new TestDatabase();} for one database per test
+ * class, or on an instance field ({@code final TestDatabase database = new TestDatabase();}) for one per test.
  */
-public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
+public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
 	private static final String LOCAL_URL = "jdbc:postgresql://localhost:5432/postgres";
 
 	private static volatile Server server;
 
 	private String name;
+
+	private boolean perTest;
 
 	@Override
 	public void beforeAll(ExtensionContext context) {
@@ -40,6 +45,21 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 	@Override
 	public void afterAll(ExtensionContext context) {
 		drop();
+	}
+
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		if (this.name == null) {
+			this.perTest = true;
+			create(context.getRequiredTestMethod().getName());
+		}
+	}
+
+	@Override
+	public void afterEach(ExtensionContext context) {
+		if (this.perTest) {
+			drop();
+		}
 	}
 
 	/**
@@ -77,6 +97,31 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 	 */
 	public String url() {
 		return server().urlFor(this.name);
+	}
+
+	/**
+	 * Returns the database as a libpq connection URI, for {@code psql} and {@code pg_dump}.
+	 * @return the URI, with credentials
+	 */
+	public String libpqUri() {
+		java.net.URI jdbc = java.net.URI.create(url().substring("jdbc:".length()));
+		String user = username();
+		String password = password();
+		String query = jdbc.getRawQuery();
+		if (query != null) {
+			for (String parameter : query.split("&")) {
+				String[] pair = parameter.split("=", 2);
+				if (pair.length == 2 && pair[0].equals("user")) {
+					user = pair[1];
+				}
+				if (pair.length == 2 && pair[0].equals("password")) {
+					password = pair[1];
+				}
+			}
+		}
+		String credentials = (user != null) ? user + ((password != null) ? ":" + password : "") + "@" : "";
+		int port = (jdbc.getPort() > 0) ? jdbc.getPort() : 5432;
+		return "postgresql://" + credentials + jdbc.getHost() + ":" + port + "/" + this.name;
 	}
 
 	public String username() {

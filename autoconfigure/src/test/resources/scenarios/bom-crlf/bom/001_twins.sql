@@ -1,0 +1,2 @@
+﻿CREATE TABLE twins (id int);  
+INSERT INTO twins VALUES (1);	

@@ -1,0 +1,2 @@
+-- This migration was squashed into 001.
+/* nothing to do */

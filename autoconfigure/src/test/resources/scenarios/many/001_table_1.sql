@@ -1,0 +1,2 @@
+CREATE TABLE t001 (id int PRIMARY KEY, note text);
+INSERT INTO t001 VALUES (1, 'row 1');

@@ -1,0 +1,2 @@
+CREATE TABLE t002 (id int PRIMARY KEY, note text);
+INSERT INTO t002 VALUES (1, 'row 2');

@@ -1,0 +1,2 @@
+CREATE TABLE t003 (id int PRIMARY KEY, note text);
+INSERT INTO t003 VALUES (1, 'row 3');

@@ -1,0 +1,2 @@
+CREATE TABLE t004 (id int PRIMARY KEY, note text);
+INSERT INTO t004 VALUES (1, 'row 4');

@@ -1,0 +1,2 @@
+CREATE TABLE t005 (id int PRIMARY KEY, note text);
+INSERT INTO t005 VALUES (1, 'row 5');

@@ -1,0 +1,2 @@
+CREATE TABLE t006 (id int PRIMARY KEY, note text);
+INSERT INTO t006 VALUES (1, 'row 6');

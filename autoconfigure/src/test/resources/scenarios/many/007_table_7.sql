@@ -1,0 +1,2 @@
+CREATE TABLE t007 (id int PRIMARY KEY, note text);
+INSERT INTO t007 VALUES (1, 'row 7');

@@ -1,0 +1,2 @@
+CREATE TABLE t008 (id int PRIMARY KEY, note text);
+INSERT INTO t008 VALUES (1, 'row 8');

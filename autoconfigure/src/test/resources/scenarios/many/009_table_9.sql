@@ -1,0 +1,2 @@
+CREATE TABLE t009 (id int PRIMARY KEY, note text);
+INSERT INTO t009 VALUES (1, 'row 9');

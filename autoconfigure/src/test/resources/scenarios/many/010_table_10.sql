@@ -1,0 +1,2 @@
+CREATE TABLE t010 (id int PRIMARY KEY, note text);
+INSERT INTO t010 VALUES (1, 'row 10');

@@ -1,0 +1,2 @@
+CREATE TABLE t011 (id int PRIMARY KEY, note text);
+INSERT INTO t011 VALUES (1, 'row 11');

@@ -1,0 +1,2 @@
+CREATE TABLE t012 (id int PRIMARY KEY, note text);
+INSERT INTO t012 VALUES (1, 'row 12');

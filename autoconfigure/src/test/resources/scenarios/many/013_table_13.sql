@@ -1,0 +1,2 @@
+CREATE TABLE t013 (id int PRIMARY KEY, note text);
+INSERT INTO t013 VALUES (1, 'row 13');

@@ -1,0 +1,2 @@
+CREATE TABLE t014 (id int PRIMARY KEY, note text);
+INSERT INTO t014 VALUES (1, 'row 14');

@@ -1,0 +1,2 @@
+CREATE TABLE t015 (id int PRIMARY KEY, note text);
+INSERT INTO t015 VALUES (1, 'row 15');

@@ -1,0 +1,2 @@
+CREATE TABLE t016 (id int PRIMARY KEY, note text);
+INSERT INTO t016 VALUES (1, 'row 16');

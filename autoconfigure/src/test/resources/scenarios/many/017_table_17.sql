@@ -1,0 +1,2 @@
+CREATE TABLE t017 (id int PRIMARY KEY, note text);
+INSERT INTO t017 VALUES (1, 'row 17');

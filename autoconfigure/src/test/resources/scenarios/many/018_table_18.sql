@@ -1,0 +1,2 @@
+CREATE TABLE t018 (id int PRIMARY KEY, note text);
+INSERT INTO t018 VALUES (1, 'row 18');

@@ -1,0 +1,2 @@
+CREATE TABLE t019 (id int PRIMARY KEY, note text);
+INSERT INTO t019 VALUES (1, 'row 19');

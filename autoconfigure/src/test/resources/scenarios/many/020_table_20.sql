@@ -1,0 +1,2 @@
+CREATE TABLE t020 (id int PRIMARY KEY, note text);
+INSERT INTO t020 VALUES (1, 'row 20');

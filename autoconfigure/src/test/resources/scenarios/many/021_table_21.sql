@@ -1,0 +1,2 @@
+CREATE TABLE t021 (id int PRIMARY KEY, note text);
+INSERT INTO t021 VALUES (1, 'row 21');

@@ -1,0 +1,2 @@
+CREATE TABLE t022 (id int PRIMARY KEY, note text);
+INSERT INTO t022 VALUES (1, 'row 22');

@@ -1,0 +1,2 @@
+CREATE TABLE t023 (id int PRIMARY KEY, note text);
+INSERT INTO t023 VALUES (1, 'row 23');

@@ -1,0 +1,2 @@
+CREATE TABLE t024 (id int PRIMARY KEY, note text);
+INSERT INTO t024 VALUES (1, 'row 24');

@@ -1,0 +1,2 @@
+CREATE TABLE t025 (id int PRIMARY KEY, note text);
+INSERT INTO t025 VALUES (1, 'row 25');

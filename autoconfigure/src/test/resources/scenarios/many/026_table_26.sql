@@ -1,0 +1,2 @@
+CREATE TABLE t026 (id int PRIMARY KEY, note text);
+INSERT INTO t026 VALUES (1, 'row 26');

@@ -1,0 +1,2 @@
+CREATE TABLE t027 (id int PRIMARY KEY, note text);
+INSERT INTO t027 VALUES (1, 'row 27');

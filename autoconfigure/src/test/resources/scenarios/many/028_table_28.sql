@@ -1,0 +1,2 @@
+CREATE TABLE t028 (id int PRIMARY KEY, note text);
+INSERT INTO t028 VALUES (1, 'row 28');

@@ -1,0 +1,2 @@
+CREATE TABLE t029 (id int PRIMARY KEY, note text);
+INSERT INTO t029 VALUES (1, 'row 29');

@@ -1,0 +1,2 @@
+CREATE TABLE t030 (id int PRIMARY KEY, note text);
+INSERT INTO t030 VALUES (1, 'row 30');

@@ -1,0 +1,3 @@
+-- cairn:no-transaction
+CREATE INDEX CONCURRENTLY users_name ON users (name);
+ANALYZE users;

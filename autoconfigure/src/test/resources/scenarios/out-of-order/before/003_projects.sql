@@ -1,0 +1,1 @@
+CREATE TABLE projects (id bigserial PRIMARY KEY);

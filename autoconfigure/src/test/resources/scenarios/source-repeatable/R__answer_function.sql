@@ -1,0 +1,1 @@
+create or replace function answer() returns int language sql as $$ select 42 $$;

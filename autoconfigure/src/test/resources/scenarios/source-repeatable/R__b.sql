@@ -1,0 +1,1 @@
+create or replace view b as select 1;

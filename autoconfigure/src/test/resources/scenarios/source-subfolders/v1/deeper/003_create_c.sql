@@ -1,0 +1,1 @@
+create table c (id int);

@@ -1,0 +1,1 @@
+create or replace view all_ids as select id from a;

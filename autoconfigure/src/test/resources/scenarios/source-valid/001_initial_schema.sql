@@ -1,0 +1,4 @@
+create table users (
+    id bigint primary key,
+    name text not null
+);

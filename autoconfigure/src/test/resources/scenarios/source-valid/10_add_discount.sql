@@ -1,0 +1,2 @@
+alter table users add column discount numeric;
+-- cairn:no-transaction

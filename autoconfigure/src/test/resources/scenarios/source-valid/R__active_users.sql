@@ -1,0 +1,1 @@
+create or replace view active_users as select id from users;
