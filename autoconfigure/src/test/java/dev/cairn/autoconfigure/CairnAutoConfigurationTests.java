@@ -52,7 +52,7 @@ class CairnAutoConfigurationTests {
 					JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class,
 					CairnAutoConfiguration.class))
 			.withPropertyValues(TestDatabaseProperties.of("spring.datasource", this.database))
-			.withPropertyValues("cairn.locations=classpath:scenarios/boot-basic");
+			.withPropertyValues("cairn.locations=classpath:scenarios/valid");
 	}
 
 	@AfterEach
@@ -72,7 +72,7 @@ class CairnAutoConfigurationTests {
 	void backsOffWhenDisabled() {
 		this.contextRunner.withPropertyValues("cairn.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed().doesNotHaveBean(Migrator.class).doesNotHaveBean(MigrationSnapshot.class);
-			assertThat(tables()).doesNotContain("projects", "cairn_history");
+			assertThat(tables()).doesNotContain("users", "cairn_history");
 		});
 	}
 
@@ -81,14 +81,14 @@ class CairnAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(Migrator.class).hasSingleBean(MigrationInitializer.class);
 			MigrationSnapshot snapshot = context.getBean(MigrationSnapshot.class);
-			assertThat(snapshot.currentVersion()).isEqualTo("2");
+			assertThat(snapshot.currentVersion()).isEqualTo("3");
 			assertThat(snapshot.migrations()).extracting(MigrationInfo::state)
-				.containsExactly(MigrationState.APPLIED, MigrationState.APPLIED);
+				.containsExactly(MigrationState.APPLIED, MigrationState.APPLIED, MigrationState.APPLIED);
 			assertThat(snapshot.lastRun()).satisfies((run) -> {
-				assertThat(run.applied()).isEqualTo(2);
+				assertThat(run.applied()).isEqualTo(3);
 				assertThat(run.succeeded()).isTrue();
 			});
-			assertThat(projectNames()).containsExactly("orion", "vega");
+			assertThat(userNames()).containsExactly("Ada", "O'Brien; the second");
 		});
 	}
 
@@ -98,7 +98,7 @@ class CairnAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(MigrationSnapshot.class).lastRun().applied()).isZero();
-			assertThat(projectNames()).hasSize(2);
+			assertThat(userNames()).hasSize(2);
 		});
 	}
 
@@ -114,10 +114,10 @@ class CairnAutoConfigurationTests {
 
 	@Test
 	void beansUsingJdbcTemplateOrJdbcClientSeeMigratedRows() {
-		this.contextRunner.withUserConfiguration(ProjectReaders.class).run((context) -> {
+		this.contextRunner.withUserConfiguration(UserReaders.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(JdbcTemplateProjectReader.class).names).containsExactly("orion", "vega");
-			assertThat(context.getBean(JdbcClientProjectReader.class).names).containsExactly("orion", "vega");
+			assertThat(context.getBean(JdbcTemplateUserReader.class).names).containsExactly("Ada", "O'Brien; the second");
+			assertThat(context.getBean(JdbcClientUserReader.class).names).containsExactly("Ada", "O'Brien; the second");
 		});
 	}
 
@@ -126,7 +126,7 @@ class CairnAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(UserMigratorConfiguration.class).run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(Migrator.class);
 			assertThat(context.getBean(Migrator.class).settings().table()).isEqualTo("team_history");
-			assertThat(tables()).contains("team_history", "projects").doesNotContain("cairn_history");
+			assertThat(tables()).contains("team_history", "users").doesNotContain("cairn_history");
 		});
 	}
 
@@ -138,7 +138,7 @@ class CairnAutoConfigurationTests {
 					"cairn.ignore-missing=true", "cairn.target=1", "cairn.schema=public", "cairn.create-schema=false")
 			.run((context) -> {
 				MigratorSettings settings = context.getBean(Migrator.class).settings();
-				assertThat(settings.locations()).containsExactly("classpath:scenarios/boot-basic");
+				assertThat(settings.locations()).containsExactly("classpath:scenarios/valid");
 				assertThat(settings.table()).isEqualTo("schema_history");
 				assertThat(settings.schema()).isEqualTo("public");
 				assertThat(settings.createSchema()).isFalse();
@@ -156,16 +156,27 @@ class CairnAutoConfigurationTests {
 
 	@Test
 	void failingMigrationFailsStartupNamingFileAndLine() {
-		this.contextRunner.withPropertyValues("cairn.locations=classpath:scenarios/boot-failing").run((context) -> {
+		this.contextRunner.withPropertyValues("cairn.locations=classpath:scenarios/failure-in-third-statement").run((context) -> {
 			assertThat(context).hasFailed();
 			MigrationException failure = migrationFailure(context.getStartupFailure());
-			assertThat(failure).hasMessageContaining("Migration 002_owner_columns.sql failed at line 3, column 7")
+			assertThat(failure).hasMessageContaining("Migration 003_findings.sql failed at line 5, column 7")
 				.hasMessageContaining("42601");
-			assertThat(failure.getScript()).isEqualTo("002_owner_columns.sql");
-			assertThat(failure.getLine()).isEqualTo(3);
+			assertThat(failure.getScript()).isEqualTo("003_findings.sql");
+			assertThat(failure.getLine()).isEqualTo(5);
 		});
-		assertThat(tables()).contains("projects");
-		assertThat(columns("projects")).doesNotContain("owner");
+		assertThat(tables()).contains("users").doesNotContain("findings");
+		assertThat(columns("users")).contains("email");
+	}
+
+	@Test
+	void failsStartupWhenAnAppliedMigrationWasModified() {
+		this.contextRunner.withPropertyValues("cairn.locations=classpath:scenarios/modified/before")
+			.run((context) -> assertThat(context).hasNotFailed());
+		this.contextRunner.withPropertyValues("cairn.locations=classpath:scenarios/modified/after").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(migrationFailure(context.getStartupFailure()))
+				.hasMessageContaining("002_add_email.sql (version 2) was changed after it was applied");
+		});
 	}
 
 	@Test
@@ -181,10 +192,10 @@ class CairnAutoConfigurationTests {
 	void modeValidateFailsStartupListingPendingMigrations() {
 		this.contextRunner.withPropertyValues("cairn.mode=validate").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(migrationFailure(context.getStartupFailure())).hasMessageContaining("2 migrations are pending")
-				.hasMessageContaining("001_projects.sql, 002_seed_projects.sql");
+			assertThat(migrationFailure(context.getStartupFailure())).hasMessageContaining("3 migrations are pending")
+				.hasMessageContaining("001_create_users.sql, 002_add_email.sql, 003_seed_users.sql");
 		});
-		assertThat(tables()).doesNotContain("projects");
+		assertThat(tables()).doesNotContain("users");
 	}
 
 	@Test
@@ -192,7 +203,7 @@ class CairnAutoConfigurationTests {
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed());
 		this.contextRunner.withPropertyValues("cairn.mode=validate").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(MigrationSnapshot.class).currentVersion()).isEqualTo("2");
+			assertThat(context.getBean(MigrationSnapshot.class).currentVersion()).isEqualTo("3");
 		});
 	}
 
@@ -202,7 +213,7 @@ class CairnAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("cairn.migrate").tag("outcome", "success").timer().count()).isOne();
-			assertThat(registry.get("cairn.migration").tag("type", "SQL").timer().count()).isEqualTo(2);
+			assertThat(registry.get("cairn.migration").tag("type", "SQL").timer().count()).isEqualTo(3);
 			assertThat(registry.get("cairn.lock.wait").timer().count()).isOne();
 			assertThat(registry.get("cairn.migrations.pending").gauge().value()).isZero();
 		});
@@ -228,8 +239,8 @@ class CairnAutoConfigurationTests {
 				String.class, table);
 	}
 
-	private List<String> projectNames() {
-		return jdbc().queryForList("SELECT name FROM projects ORDER BY name", String.class);
+	private List<String> userNames() {
+		return jdbc().queryForList("SELECT name FROM users ORDER BY name", String.class);
 	}
 
 	private JdbcTemplate jdbc() {
@@ -246,29 +257,29 @@ class CairnAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@Import({ JdbcTemplateProjectReader.class, JdbcClientProjectReader.class })
-	static class ProjectReaders {
+	@Import({ JdbcTemplateUserReader.class, JdbcClientUserReader.class })
+	static class UserReaders {
 
 	}
 
 	@Component
-	static class JdbcTemplateProjectReader {
+	static class JdbcTemplateUserReader {
 
 		final List<String> names;
 
-		JdbcTemplateProjectReader(JdbcTemplate jdbcTemplate) {
-			this.names = jdbcTemplate.queryForList("SELECT name FROM projects ORDER BY name", String.class);
+		JdbcTemplateUserReader(JdbcTemplate jdbcTemplate) {
+			this.names = jdbcTemplate.queryForList("SELECT name FROM users ORDER BY name", String.class);
 		}
 
 	}
 
 	@Component
-	static class JdbcClientProjectReader {
+	static class JdbcClientUserReader {
 
 		final List<String> names;
 
-		JdbcClientProjectReader(JdbcClient jdbcClient) {
-			this.names = jdbcClient.sql("SELECT name FROM projects ORDER BY name").query(String.class).list();
+		JdbcClientUserReader(JdbcClient jdbcClient) {
+			this.names = jdbcClient.sql("SELECT name FROM users ORDER BY name").query(String.class).list();
 		}
 
 	}
@@ -291,7 +302,7 @@ class CairnAutoConfigurationTests {
 		@Bean
 		Migrator teamMigrator(DataSource dataSource) {
 			return new Migrator(dataSource,
-					MigratorSettings.builder().locations("classpath:scenarios/boot-basic").table("team_history").build());
+					MigratorSettings.builder().locations("classpath:scenarios/valid").table("team_history").build());
 		}
 
 	}

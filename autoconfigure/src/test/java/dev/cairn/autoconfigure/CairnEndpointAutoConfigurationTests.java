@@ -29,7 +29,7 @@ class CairnEndpointAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, CairnAutoConfiguration.class,
 				CairnEndpointAutoConfiguration.class, CairnHealthContributorAutoConfiguration.class))
 		.withBean("dataSource", javax.sql.DataSource.class, database::dataSource)
-		.withPropertyValues("cairn.locations=classpath:scenarios/boot-basic");
+		.withPropertyValues("cairn.locations=classpath:scenarios/valid");
 
 	@Test
 	void endpointExistsOnlyWhenExposed() {
@@ -70,7 +70,7 @@ class CairnEndpointAutoConfigurationTests {
 			assertThat(context).hasBean("cairnHealthIndicator");
 			var health = context.getBean(CairnHealthIndicator.class).health(true);
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsEntry("currentVersion", "2").containsEntry("pending", 0);
+			assertThat(health.getDetails()).containsEntry("currentVersion", "3").containsEntry("pending", 0);
 		});
 	}
 

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code @JdbcTest} runs the migrations, through the {@code AutoConfigureDataSourceInitialization} imports.
  */
-@JdbcTest(properties = "cairn.locations=classpath:scenarios/boot-basic")
+@JdbcTest(properties = "cairn.locations=classpath:scenarios/valid")
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)
 class CairnJdbcTestSliceTests {
 
@@ -39,9 +39,9 @@ class CairnJdbcTestSliceTests {
 
 	@Test
 	void migrationsRanBeforeTheTest() {
-		assertThat(this.jdbcTemplate.queryForList("SELECT name FROM projects ORDER BY name", String.class))
-			.containsExactly("orion", "vega");
-		assertThat(this.snapshot.currentVersion()).isEqualTo("2");
+		assertThat(this.jdbcTemplate.queryForList("SELECT name FROM users ORDER BY name", String.class))
+			.containsExactly("Ada", "O'Brien; the second");
+		assertThat(this.snapshot.currentVersion()).isEqualTo("3");
 	}
 
 	@SpringBootConfiguration

@@ -1,6 +1,6 @@
 package dev.cairn.autoconfigure;
 
-import dev.cairn.autoconfigure.jpa.Project;
+import dev.cairn.autoconfigure.jpa.UserAccount;
 import dev.cairn.test.TestDatabase;
 import jakarta.persistence.EntityManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class CairnJpaTests {
 				HibernateJpaAutoConfiguration.class, CairnAutoConfiguration.class))
 		.withUserConfiguration(EntityConfiguration.class)
 		.withPropertyValues(TestDatabaseProperties.of("spring.datasource", database))
-		.withPropertyValues("spring.jpa.hibernate.ddl-auto=validate", "cairn.locations=classpath:scenarios/boot-basic");
+		.withPropertyValues("spring.jpa.hibernate.ddl-auto=validate", "cairn.locations=classpath:scenarios/valid");
 
 	@Test
 	void entityManagerFactoryValidatesAgainstMigratedTables() {
@@ -38,8 +38,8 @@ class CairnJpaTests {
 				.contains("cairnMigrationInitializer");
 			var entityManager = context.getBean(EntityManagerFactory.class).createEntityManager();
 			try {
-				assertThat(entityManager.createQuery("select p from Project p order by p.name", Project.class)
-					.getResultList()).extracting(Project::getName).containsExactly("orion", "vega");
+				assertThat(entityManager.createQuery("select u from UserAccount u order by u.name", UserAccount.class)
+					.getResultList()).extracting(UserAccount::getEmail).containsExactly("ada@example.com", "ob@example.com");
 			}
 			finally {
 				entityManager.close();
@@ -48,7 +48,7 @@ class CairnJpaTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EntityScan(basePackageClasses = Project.class)
+	@EntityScan(basePackageClasses = UserAccount.class)
 	static class EntityConfiguration {
 
 	}

@@ -62,12 +62,14 @@ class CairnSeparateCredentialsTests {
 	void grantPrivileges() throws SQLException {
 		execute("GRANT CREATE, USAGE ON SCHEMA public TO " + DDL_ROLE, "GRANT USAGE ON SCHEMA public TO " + APP_ROLE,
 				"ALTER DEFAULT PRIVILEGES FOR ROLE " + DDL_ROLE + " IN SCHEMA public"
-						+ " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + APP_ROLE);
+						+ " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + APP_ROLE,
+				"ALTER DEFAULT PRIVILEGES FOR ROLE " + DDL_ROLE + " IN SCHEMA public"
+						+ " GRANT USAGE ON SEQUENCES TO " + APP_ROLE);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					JdbcTemplateAutoConfiguration.class, CairnAutoConfiguration.class))
 			.withPropertyValues("spring.datasource.url=" + database.url(), "spring.datasource.username=" + APP_ROLE,
-					"spring.datasource.password=app", "cairn.locations=classpath:scenarios/boot-basic");
+					"spring.datasource.password=app", "cairn.locations=classpath:scenarios/valid");
 	}
 
 	@AfterEach
@@ -106,11 +108,11 @@ class CairnSeparateCredentialsTests {
 			.containsOnly(DDL_ROLE);
 		JdbcTemplate app = context.getBean(JdbcTemplate.class);
 		assertThat(app.queryForObject("SELECT current_user", String.class)).isEqualTo(APP_ROLE);
-		assertThat(app.queryForObject("SELECT tableowner FROM pg_tables WHERE tablename = 'projects'", String.class))
+		assertThat(app.queryForObject("SELECT tableowner FROM pg_tables WHERE tablename = 'users'", String.class))
 			.isEqualTo(DDL_ROLE);
-		app.update("INSERT INTO projects (name) VALUES ('lyra')");
-		assertThat(app.queryForList("SELECT name FROM projects ORDER BY name", String.class)).containsExactly("lyra",
-				"orion", "vega");
+		app.update("INSERT INTO users (name, email) VALUES ('Lyra', 'lyra@example.com')");
+		assertThat(app.queryForList("SELECT name FROM users ORDER BY name", String.class)).containsExactly("Ada",
+				"Lyra", "O'Brien; the second");
 		assertThatExceptionOfType(BadSqlGrammarException.class)
 			.isThrownBy(() -> app.execute("CREATE TABLE intruder (id int)"))
 			.havingCause()

@@ -1,7 +1,5 @@
 package dev.cairn.autoconfigure.jpa;
 
-import java.time.Instant;
-
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -10,21 +8,21 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * The {@code projects} table that only the boot-basic migrations create.
+ * The {@code users} table that only the migrations of the {@code valid} scenario create.
  */
 @Entity
-@Table(name = "projects")
-public class Project {
+@Table(name = "users")
+public class UserAccount {
 
 	@Id
 	@GeneratedValue(strategy = GenerationType.IDENTITY)
 	private Long id;
 
-	@Column(nullable = false, unique = true, columnDefinition = "text")
+	@Column(nullable = false, columnDefinition = "text")
 	private String name;
 
-	@Column(name = "created_at", nullable = false)
-	private Instant createdAt;
+	@Column(unique = true, columnDefinition = "text")
+	private String email;
 
 	public Long getId() {
 		return this.id;
@@ -34,8 +32,8 @@ public class Project {
 		return this.name;
 	}
 
-	public Instant getCreatedAt() {
-		return this.createdAt;
+	public String getEmail() {
+		return this.email;
 	}
 
 }
