@@ -24,7 +24,8 @@ class MigrationFailureAnalyzer extends AbstractFailureAnalyzer<MigrationExceptio
 	}
 
 	private static String location(MigrationException failure) {
-		if (failure.getScript() == null) {
+		String message = String.valueOf(failure.getMessage());
+		if (failure.getScript() == null || message.contains(failure.getScript())) {
 			return "";
 		}
 		StringBuilder location = new StringBuilder(System.lineSeparator()).append(System.lineSeparator())

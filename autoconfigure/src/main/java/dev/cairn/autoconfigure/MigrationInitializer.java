@@ -121,11 +121,13 @@ public class MigrationInitializer implements InitializingBean {
 	private static String summary(MigrateResult result) {
 		String version = describe(result.currentVersion());
 		int applied = result.applied().size();
+		String waited = (result.lockWait().toMillis() >= 1000)
+				? " (waited " + result.lockWait().toMillis() + " ms for the migration lock)" : "";
 		if (applied == 0) {
-			return "Schema up to date at version " + version;
+			return "Schema up to date at version " + version + waited;
 		}
 		return "Schema at version " + version + ", " + applied + ((applied == 1) ? " migration" : " migrations")
-				+ " applied in " + result.duration().toMillis() + " ms";
+				+ " applied in " + result.duration().toMillis() + " ms" + waited;
 	}
 
 	private static String describe(@Nullable String version) {

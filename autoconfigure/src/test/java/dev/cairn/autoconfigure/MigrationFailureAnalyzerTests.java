@@ -27,10 +27,18 @@ class MigrationFailureAnalyzerTests {
 				failure));
 		assertThat(analysis.getDescription()).startsWith("Migration 004_findings_columns.sql failed at line 7")
 			.contains("   7 | ALTER TABL findings ADD COLUMN confidence numeric;\n     |       ^")
-			.contains("migrations 001-003 are unchanged.")
-			.endsWith("Script: 004_findings_columns.sql:7:12 (SQLSTATE 42601)");
+			.endsWith("migrations 001-003 are unchanged.");
 		assertThat(analysis.getAction()).isEqualTo("Fix the file and restart.");
 		assertThat(analysis.getCause()).isSameAs(failure);
+	}
+
+	@Test
+	void namesTheScriptWhenTheMessageDoesNot() {
+		MigrationException failure = new MigrationException("Something failed. Do this.", "005_x.sql", "55P03", 3,
+				0, null);
+		FailureAnalysis analysis = this.analyzer.analyze(failure);
+		assertThat(analysis.getDescription()).endsWith("Script: 005_x.sql:3 (SQLSTATE 55P03)");
+		assertThat(analysis.getAction()).isEqualTo("Do this.");
 	}
 
 	@Test
