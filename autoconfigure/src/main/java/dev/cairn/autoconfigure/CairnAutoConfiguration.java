@@ -5,6 +5,7 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.cairn.core.JavaMigration;
 import dev.cairn.core.MigrationListener;
 import dev.cairn.core.Migrator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,13 +55,15 @@ public final class CairnAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Migrator cairnMigrator(CairnProperties properties, ObjectProvider<DataSource> dataSource,
-			@CairnDataSource ObjectProvider<DataSource> cairnDataSource, ObjectProvider<MigrationListener> listeners) {
+			@CairnDataSource ObjectProvider<DataSource> cairnDataSource, ObjectProvider<MigrationListener> listeners,
+			ObjectProvider<JavaMigration> javaMigrations) {
 		DataSource migrationDataSource = migrationDataSource(properties, cairnDataSource.getIfAvailable(),
 				dataSource.getIfUnique());
 		List<MigrationListener> all = new ArrayList<>();
 		all.add(new LoggingMigrationListener());
 		listeners.orderedStream().forEach(all::add);
-		return new Migrator(migrationDataSource, properties.toSettings(), new CompositeMigrationListener(all));
+		return new Migrator(migrationDataSource, properties.toSettings(), new CompositeMigrationListener(all),
+				javaMigrations.orderedStream().toList());
 	}
 
 	@Bean

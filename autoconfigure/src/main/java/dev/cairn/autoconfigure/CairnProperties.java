@@ -84,6 +84,12 @@ public class CairnProperties {
 	private @Nullable String target;
 
 	/**
+	 * Version to record as a baseline when the history table is empty, so that an existing database that already
+	 * holds the schema up to that version starts with only the later migrations.
+	 */
+	private @Nullable String baselineVersion;
+
+	/**
 	 * JDBC URL of the database to migrate, to run migrations with their own connection settings. When not set, the
 	 * application's DataSource is used.
 	 */
@@ -203,6 +209,14 @@ public class CairnProperties {
 		this.target = target;
 	}
 
+	public @Nullable String getBaselineVersion() {
+		return this.baselineVersion;
+	}
+
+	public void setBaselineVersion(@Nullable String baselineVersion) {
+		this.baselineVersion = baselineVersion;
+	}
+
 	public @Nullable String getUrl() {
 		return this.url;
 	}
@@ -244,6 +258,7 @@ public class CairnProperties {
 			.outOfOrder(this.outOfOrder)
 			.ignoreMissing(this.ignoreMissing)
 			.target(this.target)
+			.baselineVersion(this.baselineVersion)
 			.build();
 	}
 

@@ -6,9 +6,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
+import dev.cairn.core.JavaMigration;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationState;
+import dev.cairn.core.MigrationType;
 import dev.cairn.core.Migrator;
 import dev.cairn.core.MigratorSettings;
 import dev.cairn.test.TestDatabase;
@@ -155,6 +157,26 @@ class CairnAutoConfigurationTests {
 	}
 
 	@Test
+	void baselineVersionReachesTheMigrator() {
+		this.contextRunner.withPropertyValues("cairn.baseline-version=2", "cairn.mode=off")
+			.run((context) -> assertThat(context.getBean(Migrator.class).settings().baselineVersion()).isEqualTo("2"));
+	}
+
+	@Test
+	void javaMigrationBeansRunWithTheFiles() {
+		this.contextRunner.withBean(JavaMigration.class, AddGraceUser::new).run((context) -> {
+			assertThat(context).hasNotFailed();
+			MigrationSnapshot snapshot = context.getBean(MigrationSnapshot.class);
+			assertThat(snapshot.currentVersion()).isEqualTo("4");
+			assertThat(snapshot.migrations()).last().satisfies((migration) -> {
+				assertThat(migration.type()).isEqualTo(MigrationType.JAVA);
+				assertThat(migration.state()).isEqualTo(MigrationState.APPLIED);
+			});
+			assertThat(userNames()).contains("Grace");
+		});
+	}
+
+	@Test
 	void failingMigrationFailsStartupNamingFileAndLine() {
 		this.contextRunner.withPropertyValues("cairn.locations=classpath:scenarios/failure-in-third-statement").run((context) -> {
 			assertThat(context).hasFailed();
@@ -280,6 +302,25 @@ class CairnAutoConfigurationTests {
 
 		JdbcClientUserReader(JdbcClient jdbcClient) {
 			this.names = jdbcClient.sql("SELECT name FROM users ORDER BY name").query(String.class).list();
+		}
+
+	}
+
+	static class AddGraceUser implements JavaMigration {
+
+		@Override
+		public String version() {
+			return "4";
+		}
+
+		@Override
+		public String description() {
+			return "add grace";
+		}
+
+		@Override
+		public void migrate(JdbcTemplate jdbc) {
+			jdbc.update("INSERT INTO users (name, email) VALUES ('Grace', 'grace@example.com')");
 		}
 
 	}

@@ -30,6 +30,7 @@ class CairnPropertiesTests {
 		assertThat(properties.isOutOfOrder()).isEqualTo(defaults.outOfOrder());
 		assertThat(properties.isIgnoreMissing()).isEqualTo(defaults.ignoreMissing());
 		assertThat(properties.getTarget()).isEqualTo(defaults.target());
+		assertThat(properties.getBaselineVersion()).isEqualTo(defaults.baselineVersion());
 	}
 
 	@Test
