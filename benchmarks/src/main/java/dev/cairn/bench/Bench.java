@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * {@code java -jar cairn-benchmarks.jar [--quick | --full] [--rounds R] [--only apply,noop,boot,profile]
  * [--server jdbc:postgresql://127.0.0.1:5432/] [--user postgres]}. Quick (the default) applies 50, 200 and 1,000
- * migrations and runs no-ops with 200 and 1,000 applied; full adds 10,000 applied and more rounds.
+ * migrations and runs no-ops with 200 and 1,000 applied; full adds 10,000 applied (about 7 of its 15 minutes go
+ * to Flyway and Liquibase applying those 10,000 once).
  */
 public final class Bench {
 
@@ -80,6 +81,7 @@ public final class Bench {
 		if (this.options.phases.contains("profile")) {
 			profiles(Corpus.generate(corpora, BOOT_N), "apply");
 			profiles(Corpus.generate(corpora, 1000), "noop");
+			bootProfiles(Corpus.generate(corpora, BOOT_N));
 		}
 		double minutes = (System.nanoTime() - started) / 60e9;
 		String report = new Report(this.results, this.options, machine, minutes).render();
@@ -177,13 +179,48 @@ public final class Bench {
 		}
 	}
 
-	private boolean boot(String scenario, String app, Corpus corpus, String db) throws Exception {
+	// Each app once more with its startup steps recorded, to see which beans take the time.
+	private void bootProfiles(Corpus corpus) throws Exception {
+		for (String app : APPS) {
+			if (this.results.failures.containsKey("app " + app)) {
+				continue;
+			}
+			String db = createDatabase();
+			try {
+				for (String scenario : List.of("pending", "applied")) {
+					Output output = launch(bootCommand(app, corpus, db, true), null);
+					if (output.exit() != 0) {
+						break;
+					}
+					List<String> steps = output.lines()
+						.stream()
+						.filter((line) -> line.startsWith("BENCH-STEP "))
+						.map((line) -> line.substring("BENCH-STEP ".length()))
+						.toList();
+					this.results.bootProfiles.computeIfAbsent(scenario, (k) -> new LinkedHashMap<>())
+						.put(app, new Results.BootProfile(
+								Integer.parseInt(output.fields("BENCH-READY").getOrDefault("classes", "-1")), steps));
+				}
+				log("profile boot %s done", app);
+			}
+			finally {
+				dropDatabase(db);
+			}
+		}
+	}
+
+	private List<String> bootCommand(String app, Corpus corpus, String db, boolean steps) {
 		Path jar = this.options.appsDir(this.home).resolve(app).resolve("target").resolve("bench-app-" + app + ".jar");
-		List<String> command = List.of(java(), "-Dliquibase.analytics.enabled=false", "-jar", jar.toString(),
-				"--spring.datasource.url=" + jdbcUrl(db), "--spring.datasource.username=" + this.options.user,
+		return List.of(java(), "-Dliquibase.analytics.enabled=false", "-Dbench.steps=" + steps, "-jar",
+				jar.toString(), "--spring.datasource.url=" + jdbcUrl(db),
+				"--spring.datasource.username=" + this.options.user,
 				"--cairn.locations=filesystem:" + corpus.cairn().toAbsolutePath(),
 				"--spring.flyway.locations=filesystem:" + corpus.flyway().toAbsolutePath(),
 				"--spring.liquibase.change-log=file:" + corpus.liquibaseChangelog().toAbsolutePath());
+	}
+
+	private boolean boot(String scenario, String app, Corpus corpus, String db) throws Exception {
+		List<String> command = bootCommand(app, corpus, db, false);
 		waitForQuiet();
 		long start = System.nanoTime();
 		double[] ready = { Double.NaN };
@@ -213,7 +250,7 @@ public final class Bench {
 		}
 		Map<String, String> fields = output.fields("BENCH-READY");
 		Results.Boot boot = new Results.Boot(ready[0], Double.parseDouble(fields.get("uptimeMs")),
-				Long.parseLong(fields.get("vmHwmKb")));
+				Long.parseLong(fields.get("vmHwmKb")), Integer.parseInt(fields.getOrDefault("classes", "-1")));
 		this.results.add(scenario, app, boot);
 		log("boot  %-8s %-10s ready %7.1f ms, VmHWM %6.1f MiB", scenario, app, boot.readyMs(), boot.hwmKb() / 1024.0);
 		return true;
@@ -460,21 +497,22 @@ public final class Bench {
 
 		List<Tool> tools = List.of(Tool.values());
 
+		List<Integer> sizes;
+
 		static Options parse(String[] args) {
 			Options options = new Options();
-			boolean roundsGiven = false;
 			for (int i = 0; i < args.length; i++) {
 				switch (args[i]) {
 					case "--quick" -> options.full = false;
 					case "--full" -> options.full = true;
 					case "--rounds" -> {
 						options.rounds = Integer.parseInt(args[++i]);
-						roundsGiven = true;
 					}
 					case "--only" -> options.phases = Arrays.asList(args[++i].split(","));
 					case "--tools" -> options.tools = Arrays.stream(args[++i].split(","))
 						.map((name) -> Tool.valueOf(name.toUpperCase(java.util.Locale.ROOT)))
 						.toList();
+					case "--sizes" -> options.sizes = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
 					case "--server" -> options.server = args[++i];
 					case "--user" -> options.user = args[++i];
 					case "--psql" -> options.psql = args[++i];
@@ -482,22 +520,23 @@ public final class Bench {
 					case "--no-wait" -> options.waitForQuiet = false;
 					case "--jfr" -> options.jfr = true;
 					default -> throw new IllegalArgumentException("Unknown option " + args[i]
-							+ "; use [--quick | --full] [--rounds R] [--only apply,noop,boot,profile] [--tools cairn,flyway,liquibase,jdbc,psql] [--server URL]"
+							+ "; use [--quick | --full] [--rounds R] [--only apply,noop,boot,profile] [--tools cairn,flyway,liquibase,jdbc,psql] [--sizes 200,1000] [--server URL]"
 							+ " [--user NAME] [--psql PATH] [--apps DIR] [--no-wait] [--jfr]");
 				}
-			}
-			if (options.full && !roundsGiven) {
-				options.rounds = 5;
 			}
 			return options;
 		}
 
 		List<Integer> applySizes() {
-			return this.phases.contains("apply") ? List.of(50, 200, 1000) : List.of();
+			return only(this.phases.contains("apply") ? List.of(50, 200, 1000) : List.of());
 		}
 
 		List<Integer> noopSizes() {
-			return this.full ? List.of(200, 1000, 10000) : List.of(200, 1000);
+			return only(this.full ? List.of(200, 1000, 10000) : List.of(200, 1000));
+		}
+
+		private List<Integer> only(List<Integer> sizes) {
+			return (this.sizes == null) ? sizes : sizes.stream().filter(this.sizes::contains).toList();
 		}
 
 		List<Integer> sizes() {

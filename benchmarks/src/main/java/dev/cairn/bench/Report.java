@@ -247,6 +247,18 @@ final class Report {
 				"| %s | %s | %s | %s | %d | %d | %d | %s | %s | %d | %s |", run, tool.label, number(p.inProcessMs()),
 				number(p.cpuMs()), p.connections(), p.executions(), p.commits(), number(p.jdbcMs()),
 				number(p.inProcessMs() - p.jdbcMs()), p.classes(), number(p.warmMs()))));
+		if (!this.results.bootProfiles.isEmpty()) {
+			line("");
+			line("Boot apps started once more with `-Dbench.steps=true` (Spring's `BufferingApplicationStartup`): "
+					+ "classes loaded at ready, and the slowest bean creations (nested steps include their children).");
+			this.results.bootProfiles.forEach((scenario, byApp) -> {
+				line("");
+				line("| %s | classes at ready | slowest startup steps (ms, step, tags) |", scenarioLabel(scenario));
+				line("| --- | ---: | --- |");
+				byApp.forEach((app, p) -> line("| %s | %d | %s |", app, p.classes(),
+						String.join("<br>", p.steps().stream().limit(5).map((step) -> step.replace("|", "\\|")).toList())));
+			});
+		}
 		this.results.profiles.forEach((run, byTool) -> {
 			Results.Profile cairn = byTool.get(Tool.CAIRN);
 			if (cairn == null) {

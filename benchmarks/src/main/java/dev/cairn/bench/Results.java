@@ -18,6 +18,9 @@ final class Results {
 	/** {@code pending} or {@code applied} → app → samples. */
 	final Map<String, Map<String, List<Boot>>> boots = new LinkedHashMap<>();
 
+	/** {@code pending} or {@code applied} → app → one start with its startup steps recorded. */
+	final Map<String, Map<String, BootProfile>> bootProfiles = new LinkedHashMap<>();
+
 	/** run name → tool → one profiled run. */
 	final Map<String, Map<Tool, Profile>> profiles = new LinkedHashMap<>();
 
@@ -54,9 +57,17 @@ final class Results {
 
 	/**
 	 * One Boot app start: wall time from launch to {@code ApplicationReadyEvent}, the JVM's own uptime at that
-	 * point, and peak resident memory (VmHWM).
+	 * point, peak resident memory (VmHWM), and the classes loaded by then.
 	 */
-	record Boot(double readyMs, double uptimeMs, long hwmKb) {
+	record Boot(double readyMs, double uptimeMs, long hwmKb, int classes) {
+
+	}
+
+	/**
+	 * One Boot app start with {@code -Dbench.steps=true}: classes loaded at ready and the slowest startup steps
+	 * ({@code "<ms> <step> <tags>"}).
+	 */
+	record BootProfile(int classes, List<String> steps) {
 
 	}
 
