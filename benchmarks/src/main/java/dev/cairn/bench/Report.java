@@ -41,7 +41,7 @@ final class Report {
 		line("- Spring Boot %s, Flyway %s (flyway-core + flyway-database-postgresql), Liquibase %s, pgjdbc %s.",
 				version("spring-boot"), version("flyway"), version("liquibase"), version("postgresql-jdbc"));
 		if (this.results.noisyLaunches > 0) {
-			line("- %d timed launches started while other processes still kept the CPUs busy after 10 s of waiting.",
+			line("- %d timed launches started while other processes kept more than 30%% of the CPUs busy (after up to 10 s of waiting, 3 min in all).",
 					this.results.noisyLaunches);
 		}
 		line("- Times in ms as median (min–max). Ratios are taken within each round (the two tools ran back to back) "
