@@ -38,6 +38,8 @@ final class MigrationExecutor {
 
 	private final MigratorSettings settings;
 
+	private @Nullable LockWaitWatcher watcher;
+
 	MigrationExecutor(Connection connection, HistoryTable history, AdvisoryLock lock, MigratorSettings settings) {
 		this.connection = connection;
 		this.history = history;
@@ -114,6 +116,9 @@ final class MigrationExecutor {
 			statement.execute(timeouts(script, "SET "));
 			try {
 				for (; done < script.statements().size(); done++) {
+					if (done > from && !this.lock.isHeld(this.connection)) {
+						throw lostLockMidway(migration, done, script.statements().size());
+					}
 					runWithRetries(statement, script.statements().get(done));
 				}
 			}
@@ -138,6 +143,7 @@ final class MigrationExecutor {
 	private void runWithRetries(Statement statement, SqlStatement sql) throws SQLException {
 		for (int attempt = 0;; attempt++) {
 			try {
+				InvalidIndexes.dropBeforeRebuild(this.connection, sql.sql());
 				run(statement, sql);
 				return;
 			}
@@ -151,11 +157,13 @@ final class MigrationExecutor {
 	}
 
 	private void run(Statement statement, SqlStatement sql) throws SQLException {
-		if (sql.copyData() == null) {
-			statement.execute(sql.sql());
-			return;
-		}
+		LockWaitWatcher watcher = watcher();
+		watcher.start(this.settings.lockTimeout());
 		try {
+			if (sql.copyData() == null) {
+				statement.execute(sql.sql());
+				return;
+			}
 			this.connection.unwrap(PGConnection.class)
 				.getCopyAPI()
 				.copyIn(sql.sql(), new StringReader(sql.copyData()));
@@ -163,6 +171,23 @@ final class MigrationExecutor {
 		catch (IOException ex) {
 			throw new SQLException("COPY data could not be sent: " + ex.getMessage(), ex);
 		}
+		catch (SQLException ex) {
+			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+				watcher.note(ex);
+			}
+			throw ex;
+		}
+		finally {
+			watcher.stop();
+		}
+	}
+
+	private LockWaitWatcher watcher() throws SQLException {
+		if (this.watcher == null) {
+			this.watcher = new LockWaitWatcher(this.lock.connection(),
+					this.connection.unwrap(PGConnection.class).getBackendPID());
+		}
+		return this.watcher;
 	}
 
 	private String timeouts(SqlScript script, String set) {
@@ -204,6 +229,14 @@ final class MigrationExecutor {
 		}
 	}
 
+	private MigrationException lostLockMidway(ResolvedMigration migration, int done, int total) {
+		return new MigrationException("Lost the migration lock while running " + migration.script() + ": the lock's "
+				+ "session ended (was it terminated?). This migration runs outside a transaction: " + done + " of its "
+				+ total + " statements ran and stay applied; the rest did not run and nothing was recorded, so that "
+				+ "two instances never migrate at once. Check what those statements did, then restart.",
+				migration.script(), null, 0, 0, null);
+	}
+
 	private MigrationException lostLock(ResolvedMigration migration) {
 		return new MigrationException("Lost the migration lock before recording " + migration.script()
 				+ ": the lock's session ended (was it terminated?). Nothing of " + migration.script()
@@ -243,9 +276,7 @@ final class MigrationExecutor {
 		}
 		if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
 			text.append("\nIt waited for a lock longer than lock_timeout ").append(retries + 1).append(" time(s). ")
-				.append("Another session holds a lock on the same object: find it with SELECT pid, state, query "
-						+ "FROM pg_stat_activity WHERE pid = ANY (pg_blocking_pids(<pid>)), let it finish, or raise "
-						+ "cairn.lock-timeout / cairn.lock-retries.");
+				.append(LockWaitWatcher.describe(ex));
 		}
 		text.append('\n').append(consequence);
 		return new MigrationException(text.toString(), migration.script(), ex.getSQLState(),
