@@ -3,6 +3,7 @@ package dev.cairn.core;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import org.postgresql.util.ServerErrorMessage;
  * history row, a non-transactional one statement by statement with its progress recorded.
  * <p>
  * Every migration runs with {@code lock_timeout} set, so that a statement queued behind a long transaction gives up
- * instead of blocking all traffic behind its own lock request; on {@code lock_not_available} it is retried after a
+ * instead of blocking all traffic behind its own lock request, and with {@code client_connection_check_interval}, so
+ * that the statement of a runner that was killed stops within a second instead of running on with its locks; on {@code lock_not_available} it is retried after a
  * jittered, growing pause. Whatever session state a migration changes (settings, role, temporary tables, cursors,
  * listens) is reset before its history row is written, so the next migration, and the application that later gets
  * this connection from the pool, start clean.
@@ -39,6 +41,10 @@ final class MigrationExecutor {
 	private final MigratorSettings settings;
 
 	private @Nullable LockWaitWatcher watcher;
+
+	private @Nullable String resetSession;
+
+	private @Nullable Boolean checksClientConnection;
 
 	MigrationExecutor(Connection connection, HistoryTable history, AdvisoryLock lock, MigratorSettings settings) {
 		this.connection = connection;
@@ -61,6 +67,7 @@ final class MigrationExecutor {
 
 	private AppliedMigration applyInTransaction(ResolvedMigration migration, SqlScript script, int appliedBefore)
 			throws SQLException {
+		resetSession();
 		for (int attempt = 0;; attempt++) {
 			long start = System.nanoTime();
 			int current = -1;
@@ -72,7 +79,7 @@ final class MigrationExecutor {
 					run(statement, script.statements().get(current));
 				}
 				current = -1;
-				statement.execute(RESET_SESSION);
+				statement.execute(resetSession());
 				AppliedMigration row = this.history.insert(this.connection, row(migration, start, true, null),
 						this.lock);
 				if (row == null) {
@@ -106,6 +113,7 @@ final class MigrationExecutor {
 	AppliedMigration applyStatementByStatement(ResolvedMigration migration, SqlScript script, int from)
 			throws SQLException {
 		long start = System.nanoTime();
+		resetSession();
 		if (!this.lock.isHeld(this.connection)) {
 			throw lostLock(migration);
 		}
@@ -123,7 +131,7 @@ final class MigrationExecutor {
 				}
 			}
 			catch (SQLException ex) {
-				statement.execute(RESET_SESSION);
+				statement.execute(resetSession());
 				this.history.insert(this.connection, row(migration, start, false, done), this.lock);
 				int total = script.statements().size();
 				throw failure(migration, script, script.statements().get(done), ex, 0, "This migration runs outside "
@@ -131,7 +139,7 @@ final class MigrationExecutor {
 						+ "history records it as failed at statement " + (done + 1) + ". Fix the cause, then run "
 						+ "repair: it resumes at statement " + (done + 1) + " if the file is unchanged.");
 			}
-			statement.execute(RESET_SESSION);
+			statement.execute(resetSession());
 		}
 		AppliedMigration row = this.history.insert(this.connection, row(migration, start, true, null), this.lock);
 		if (row == null) {
@@ -182,6 +190,50 @@ final class MigrationExecutor {
 		}
 	}
 
+	/**
+	 * Returns the SQL that resets the session after a migration: to the defaults, and then to the settings the
+	 * connection had before the first migration ran ({@code application_name}, a pool's {@code search_path} or
+	 * role), which {@code RESET ALL} alone would lose. The first call, before any migration runs, records them.
+	 */
+	private String resetSession() throws SQLException {
+		if (this.resetSession == null) {
+			String restore = null;
+			try (Statement statement = this.connection.createStatement();
+					ResultSet result = statement.executeQuery("SELECT string_agg(format('SELECT set_config(%L, %L, "
+							+ "false)', name, setting), '; ') FROM pg_settings WHERE source = 'session'")) {
+				if (result.next()) {
+					restore = result.getString(1);
+				}
+			}
+			this.resetSession = RESET_SESSION + ((restore != null) ? "; " + restore : "");
+			checksClientConnection();
+		}
+		return this.resetSession;
+	}
+
+	/**
+	 * Tells whether the server can notice a vanished client during a statement: PostgreSQL 14 and later, on the
+	 * platforms that support it (not Windows), which is found out once by trying, in autocommit, before the first
+	 * migration.
+	 */
+	private boolean checksClientConnection() {
+		if (this.checksClientConnection == null) {
+			boolean supported;
+			try (Statement statement = this.connection.createStatement()) {
+				supported = this.connection.getMetaData().getDatabaseMajorVersion() >= 14;
+				if (supported) {
+					statement.execute("SET client_connection_check_interval = 1000");
+					statement.execute("RESET client_connection_check_interval");
+				}
+			}
+			catch (SQLException ex) {
+				supported = false;
+			}
+			this.checksClientConnection = supported;
+		}
+		return this.checksClientConnection;
+	}
+
 	private LockWaitWatcher watcher() throws SQLException {
 		if (this.watcher == null) {
 			this.watcher = new LockWaitWatcher(this.lock.connection(),
@@ -197,6 +249,10 @@ final class MigrationExecutor {
 		String sql = set + "lock_timeout = " + lockTimeout.toMillis();
 		if (statementTimeout != null) {
 			sql += "; " + set + "statement_timeout = " + statementTimeout.toMillis();
+		}
+		if (checksClientConnection()) {
+			// A runner killed mid-statement must not leave its statement running, holding its locks, until it ends.
+			sql += "; " + set + "client_connection_check_interval = 1000";
 		}
 		return sql;
 	}
