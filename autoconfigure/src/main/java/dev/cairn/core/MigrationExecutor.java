@@ -14,16 +14,20 @@ import org.postgresql.PGConnection;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
 /**
- * Applies one migration on the working connection: a transactional one as a single transaction together with its
- * history row, a non-transactional one statement by statement with its progress recorded.
+ * Runs one migration, or one undo, on the working connection: a transactional one as a single transaction together
+ * with its history row, a non-transactional one statement by statement with its progress recorded.
  * <p>
  * Every migration runs with {@code lock_timeout} set, so that a statement queued behind a long transaction gives up
- * instead of blocking all traffic behind its own lock request, and with {@code client_connection_check_interval}, so
- * that the statement of a runner that was killed stops within a second instead of running on with its locks; on {@code lock_not_available} it is retried after a
- * jittered, growing pause. Whatever session state a migration changes (settings, role, temporary tables, cursors,
+ * instead of blocking all traffic behind its own lock request (on {@code lock_not_available} it is retried after a
+ * jittered, growing pause), and with {@code client_connection_check_interval}, so that the statement of a runner
+ * that was killed stops within a second instead of running on with its locks. Whatever session state a migration changes (settings, role, temporary tables, cursors,
  * listens) is reset before its history row is written, so the next migration, and the application that later gets
- * this connection from the pool, start clean.
+ * this connection from the pool, start clean. History rows are written only while the migration lock is held, so a
+ * run that lost its lock never commits a migration.
  */
 final class MigrationExecutor {
 
@@ -56,17 +60,67 @@ final class MigrationExecutor {
 	/**
 	 * Applies a migration and records it.
 	 * @param migration the migration
-	 * @param script its parsed text
+	 * @param script its parsed text, or {@code null} for a Java migration
 	 * @param appliedBefore how many migrations this run applied before it, for the failure message
 	 * @return the history row written
 	 */
-	AppliedMigration apply(ResolvedMigration migration, SqlScript script, int appliedBefore) throws SQLException {
-		return script.transactional() ? applyInTransaction(migration, script, appliedBefore)
-				: applyStatementByStatement(migration, script, 0);
+	AppliedMigration apply(ResolvedMigration migration, @Nullable SqlScript script, int appliedBefore)
+			throws SQLException {
+		Entry entry = new Entry(migration, migration.type(), migration.script(), migration.checksum());
+		String consequence = "Nothing from this migration was applied"
+				+ ((appliedBefore > 0) ? "; the " + appliedBefore + " migration(s) applied before it in this run stay "
+						+ "applied" : "")
+				+ ". Fix the " + ((script != null) ? "file" : "migration") + " and restart.";
+		JavaMigration java = migration.java();
+		if (java != null) {
+			return inTransaction(entry, null, (jdbc) -> java.migrate(jdbc), consequence);
+		}
+		return run(entry, script, consequence);
 	}
 
-	private AppliedMigration applyInTransaction(ResolvedMigration migration, SqlScript script, int appliedBefore)
+	/**
+	 * Undoes an applied migration with its down file (or Java rollback) and records a {@code ROLLBACK} row.
+	 * @param migration the migration to undo
+	 * @param down the parsed down file, or {@code null} for a Java migration
+	 * @param undoneBefore how many migrations this rollback undid before it, for the failure message
+	 * @return the history row written
+	 */
+	AppliedMigration undo(ResolvedMigration migration, @Nullable SqlScript down, int undoneBefore)
 			throws SQLException {
+		String consequence = "This migration is still applied"
+				+ ((undoneBefore > 0) ? "; the " + undoneBefore + " migration(s) undone before it stay undone" : "")
+				+ ". Fix the down file and run the rollback again.";
+		JavaMigration java = migration.java();
+		if (java != null) {
+			Entry entry = new Entry(migration, MigrationType.ROLLBACK, migration.script(), null);
+			return inTransaction(entry, null, (jdbc) -> java.rollback(jdbc), consequence);
+		}
+		ResolvedMigration file = migration.down();
+		Entry entry = new Entry(migration, MigrationType.ROLLBACK, file.script(), file.checksum());
+		return run(entry, down, consequence);
+	}
+
+	/**
+	 * Finishes a failed non-transactional migration from the statement that failed.
+	 * @param migration the migration, whose file is unchanged since it failed
+	 * @param script its parsed text
+	 * @param from the 0-based index of the first statement to run
+	 * @return the history row written
+	 */
+	AppliedMigration resume(ResolvedMigration migration, SqlScript script, int from) throws SQLException {
+		return statementByStatement(new Entry(migration, migration.type(), migration.script(), migration.checksum()),
+				script, from);
+	}
+
+	private AppliedMigration run(Entry entry, SqlScript script, String consequence) throws SQLException {
+		if (!script.transactional()) {
+			return statementByStatement(entry, script, 0);
+		}
+		return inTransaction(entry, script, null, consequence);
+	}
+
+	private AppliedMigration inTransaction(Entry entry, @Nullable SqlScript script, @Nullable JavaBody java,
+			String consequence) throws SQLException {
 		resetSession();
 		for (int attempt = 0;; attempt++) {
 			long start = System.nanoTime();
@@ -75,31 +129,35 @@ final class MigrationExecutor {
 			try (Statement statement = this.connection.createStatement()) {
 				statement.setEscapeProcessing(false);
 				statement.execute(timeouts(script, "SET LOCAL "));
-				for (current = 0; current < script.statements().size(); current++) {
-					run(statement, script.statements().get(current));
+				if (script != null) {
+					for (current = 0; current < script.statements().size(); current++) {
+						execute(statement, script.statements().get(current));
+					}
+					current = -1;
 				}
-				current = -1;
+				else if (java != null) {
+					java.run(new JdbcTemplate(new SingleConnectionDataSource(this.connection, true)));
+				}
 				statement.execute(resetSession());
-				AppliedMigration row = this.history.insert(this.connection, row(migration, start, true, null),
-						this.lock);
+				AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 				if (row == null) {
 					this.connection.rollback();
-					throw lostLock(migration);
+					throw lostLock(entry);
 				}
 				this.connection.commit();
 				return row;
 			}
-			catch (SQLException ex) {
+			catch (Exception ex) {
 				rollback(ex);
-				if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState()) && attempt < this.settings.lockRetries()) {
+				if (ex instanceof MigrationException migrationException) {
+					throw migrationException;
+				}
+				if (LOCK_NOT_AVAILABLE.equals(sqlState(ex)) && attempt < this.settings.lockRetries()) {
 					pause(attempt);
 					continue;
 				}
-				SqlStatement failed = (current >= 0) ? script.statements().get(current) : null;
-				throw failure(migration, script, failed, ex, attempt, "Nothing from this migration was applied"
-						+ ((appliedBefore > 0) ? "; the " + appliedBefore + " migration(s) applied before it in this "
-								+ "run stay applied" : "")
-						+ ". Fix the file and restart.");
+				SqlStatement failed = (script != null && current >= 0) ? script.statements().get(current) : null;
+				throw failure(entry.script(), script, failed, ex, attempt, consequence);
 			}
 			finally {
 				this.connection.setAutoCommit(true);
@@ -107,15 +165,11 @@ final class MigrationExecutor {
 		}
 	}
 
-	/**
-	 * Runs a non-transactional migration from the given statement on, each statement committing by itself.
-	 */
-	AppliedMigration applyStatementByStatement(ResolvedMigration migration, SqlScript script, int from)
-			throws SQLException {
+	private AppliedMigration statementByStatement(Entry entry, SqlScript script, int from) throws SQLException {
 		long start = System.nanoTime();
 		resetSession();
 		if (!this.lock.isHeld(this.connection)) {
-			throw lostLock(migration);
+			throw lostLock(entry);
 		}
 		this.connection.setAutoCommit(true);
 		int done = from;
@@ -125,34 +179,41 @@ final class MigrationExecutor {
 			try {
 				for (; done < script.statements().size(); done++) {
 					if (done > from && !this.lock.isHeld(this.connection)) {
-						throw lostLockMidway(migration, done, script.statements().size());
+						throw lostLockMidway(entry, done, script.statements().size());
 					}
-					runWithRetries(statement, script.statements().get(done));
+					executeWithRetries(statement, script.statements().get(done));
 				}
 			}
 			catch (SQLException ex) {
-				statement.execute(resetSession());
-				this.history.insert(this.connection, row(migration, start, false, done), this.lock);
 				int total = script.statements().size();
-				throw failure(migration, script, script.statements().get(done), ex, 0, "This migration runs outside "
-						+ "a transaction: " + done + " of its " + total + " statements ran and stay applied, and the "
-						+ "history records it as failed at statement " + (done + 1) + ". Fix the cause, then run "
-						+ "repair: it resumes at statement " + (done + 1) + " if the file is unchanged.");
+				MigrationException failure = failure(entry.script(), script, script.statements().get(done), ex, 0,
+						"This migration runs outside a transaction: " + done + " of its " + total + " statements ran "
+								+ "and stay applied, and the history records it as failed at statement " + (done + 1)
+								+ ". Fix the cause, then run repair: it resumes at statement " + (done + 1)
+								+ " if the file is unchanged.");
+				try {
+					statement.execute(resetSession());
+					this.history.insert(this.connection, entry.row(start, false, done), this.lock);
+				}
+				catch (SQLException cleanup) {
+					failure.addSuppressed(cleanup);
+				}
+				throw failure;
 			}
 			statement.execute(resetSession());
 		}
-		AppliedMigration row = this.history.insert(this.connection, row(migration, start, true, null), this.lock);
+		AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 		if (row == null) {
-			throw lostLock(migration);
+			throw lostLock(entry);
 		}
 		return row;
 	}
 
-	private void runWithRetries(Statement statement, SqlStatement sql) throws SQLException {
+	private void executeWithRetries(Statement statement, SqlStatement sql) throws SQLException {
 		for (int attempt = 0;; attempt++) {
 			try {
 				InvalidIndexes.dropBeforeRebuild(this.connection, sql.sql());
-				run(statement, sql);
+				execute(statement, sql);
 				return;
 			}
 			catch (SQLException ex) {
@@ -164,7 +225,7 @@ final class MigrationExecutor {
 		}
 	}
 
-	private void run(Statement statement, SqlStatement sql) throws SQLException {
+	private void execute(Statement statement, SqlStatement sql) throws SQLException {
 		LockWaitWatcher watcher = watcher();
 		watcher.start(this.settings.lockTimeout());
 		try {
@@ -242,9 +303,10 @@ final class MigrationExecutor {
 		return this.watcher;
 	}
 
-	private String timeouts(SqlScript script, String set) {
-		Duration lockTimeout = (script.lockTimeout() != null) ? script.lockTimeout() : this.settings.lockTimeout();
-		Duration statementTimeout = (script.statementTimeout() != null) ? script.statementTimeout()
+	private String timeouts(@Nullable SqlScript script, String set) {
+		Duration lockTimeout = (script != null && script.lockTimeout() != null) ? script.lockTimeout()
+				: this.settings.lockTimeout();
+		Duration statementTimeout = (script != null && script.statementTimeout() != null) ? script.statementTimeout()
 				: this.settings.statementTimeout();
 		String sql = set + "lock_timeout = " + lockTimeout.toMillis();
 		if (statementTimeout != null) {
@@ -257,15 +319,7 @@ final class MigrationExecutor {
 		return sql;
 	}
 
-	private HistoryTable.Row row(ResolvedMigration migration, long start, boolean success,
-			@Nullable Integer statementsDone) {
-		int millis = (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
-		return new HistoryTable.Row((migration.version() != null) ? migration.version().toString() : null,
-				migration.description(), migration.type(), migration.script(), migration.checksum(), millis, success,
-				statementsDone);
-	}
-
-	private void rollback(SQLException primary) {
+	private void rollback(Exception primary) {
 		try {
 			this.connection.rollback();
 		}
@@ -285,38 +339,52 @@ final class MigrationExecutor {
 		}
 	}
 
-	private MigrationException lostLockMidway(ResolvedMigration migration, int done, int total) {
-		return new MigrationException("Lost the migration lock while running " + migration.script() + ": the lock's "
+	private static MigrationException lostLockMidway(Entry entry, int done, int total) {
+		return new MigrationException("Lost the migration lock while running " + entry.script() + ": the lock's "
 				+ "session ended (was it terminated?). This migration runs outside a transaction: " + done + " of its "
 				+ total + " statements ran and stay applied; the rest did not run and nothing was recorded, so that "
 				+ "two instances never migrate at once. Check what those statements did, then restart.",
-				migration.script(), null, 0, 0, null);
+				entry.script(), null, 0, 0, null);
 	}
 
-	private MigrationException lostLock(ResolvedMigration migration) {
-		return new MigrationException("Lost the migration lock before recording " + migration.script()
-				+ ": the lock's session ended (was it terminated?). Nothing of " + migration.script()
+	private static MigrationException lostLock(Entry entry) {
+		return new MigrationException("Lost the migration lock before recording " + entry.script()
+				+ ": the lock's session ended (was it terminated?). Nothing of " + entry.script()
 				+ " was committed, so that two instances never migrate at once. Restart to continue.",
-				migration.script(), null, 0, 0, null);
+				entry.script(), null, 0, 0, null);
+	}
+
+	private static @Nullable String sqlState(Exception ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql) {
+				return sql.getSQLState();
+			}
+		}
+		return null;
 	}
 
 	/**
 	 * Describes a failed statement at its place in the file: line and column mapped from PostgreSQL's error
 	 * position, the line with a caret, SQLSTATE, detail and hint, and what was and was not applied.
 	 */
-	static MigrationException failure(ResolvedMigration migration, SqlScript script, @Nullable SqlStatement failed,
-			SQLException ex, int retries, String consequence) {
-		ServerErrorMessage server = (ex instanceof PSQLException psql) ? psql.getServerErrorMessage() : null;
+	static MigrationException failure(String scriptName, @Nullable SqlScript script, @Nullable SqlStatement failed,
+			Exception ex, int retries, String consequence) {
+		PSQLException psql = null;
+		for (Throwable cause = ex; cause != null && psql == null; cause = cause.getCause()) {
+			psql = (cause instanceof PSQLException found) ? found : null;
+		}
+		ServerErrorMessage server = (psql != null) ? psql.getServerErrorMessage() : null;
 		String message = (server != null && server.getMessage() != null) ? server.getMessage() : ex.getMessage();
-		SqlScript.Position position = (failed != null)
+		String sqlState = sqlState(ex);
+		SqlScript.Position position = (script != null && failed != null)
 				? script.position(failed, (server != null) ? server.getPosition() : 0) : null;
-		StringBuilder text = new StringBuilder("Migration ").append(migration.script()).append(" failed");
+		StringBuilder text = new StringBuilder("Migration ").append(scriptName).append(" failed");
 		if (position != null) {
 			text.append(" at line ").append(position.line()).append(", column ").append(position.column());
 		}
 		text.append(": ").append(message);
-		if (ex.getSQLState() != null) {
-			text.append(" (SQLSTATE ").append(ex.getSQLState()).append(')');
+		if (sqlState != null) {
+			text.append(" (SQLSTATE ").append(sqlState).append(')');
 		}
 		if (position != null) {
 			text.append('\n').append(position.excerpt());
@@ -330,13 +398,42 @@ final class MigrationExecutor {
 		if (server != null && server.getWhere() != null) {
 			text.append("\nWhere: ").append(server.getWhere());
 		}
-		if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+		if (LOCK_NOT_AVAILABLE.equals(sqlState)) {
 			text.append("\nIt waited for a lock longer than lock_timeout ").append(retries + 1).append(" time(s). ")
 				.append(LockWaitWatcher.describe(ex));
 		}
 		text.append('\n').append(consequence);
-		return new MigrationException(text.toString(), migration.script(), ex.getSQLState(),
-				(position != null) ? position.line() : 0, (position != null) ? position.column() : 0, ex);
+		return new MigrationException(text.toString(), scriptName, sqlState, (position != null) ? position.line() : 0,
+				(position != null) ? position.column() : 0, ex);
+	}
+
+	/**
+	 * The body of a Java migration or rollback.
+	 */
+	@FunctionalInterface
+	private interface JavaBody {
+
+		void run(JdbcTemplate jdbc) throws Exception;
+
+	}
+
+	/**
+	 * What a history row records about the migration being run.
+	 */
+	private record Entry(@Nullable String version, String description, MigrationType type, String script,
+			@Nullable String checksum) {
+
+		Entry(ResolvedMigration migration, MigrationType type, String script, @Nullable String checksum) {
+			this((migration.version() != null) ? migration.version().toString() : null, migration.description(), type,
+					script, checksum);
+		}
+
+		HistoryTable.Row row(long start, boolean success, @Nullable Integer statementsDone) {
+			int millis = (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
+			return new HistoryTable.Row(this.version, this.description, this.type, this.script, this.checksum, millis,
+					success, statementsDone);
+		}
+
 	}
 
 }

@@ -21,10 +21,12 @@ import org.jspecify.annotations.Nullable;
  * @param outOfOrder whether a pending version below the highest applied one may run
  * @param ignoreMissing whether an applied migration whose file is gone is tolerated
  * @param target the highest version to migrate to, or {@code null} for all
+ * @param baselineVersion the version to record as a baseline when the history table is empty, so that files up to
+ * it are never run on a database that already has their schema; or {@code null}
  */
 public record MigratorSettings(List<String> locations, String table, @Nullable String schema, boolean createSchema,
 		Duration lockTimeout, int lockRetries, @Nullable Duration statementTimeout, Duration lockWaitTimeout,
-		boolean outOfOrder, boolean ignoreMissing, @Nullable String target) {
+		boolean outOfOrder, boolean ignoreMissing, @Nullable String target, @Nullable String baselineVersion) {
 
 	/** Where migration files are looked for by default. */
 	public static final String DEFAULT_LOCATION = "classpath:db/migrations";
@@ -51,6 +53,9 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 		}
 		if (target != null) {
 			MigrationVersion.parse(target);
+		}
+		if (baselineVersion != null) {
+			MigrationVersion.parse(baselineVersion);
 		}
 	}
 
@@ -85,7 +90,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			.lockWaitTimeout(this.lockWaitTimeout)
 			.outOfOrder(this.outOfOrder)
 			.ignoreMissing(this.ignoreMissing)
-			.target(this.target);
+			.target(this.target)
+			.baselineVersion(this.baselineVersion);
 	}
 
 	/**
@@ -114,6 +120,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 		private boolean ignoreMissing;
 
 		private @Nullable String target;
+
+		private @Nullable String baselineVersion;
 
 		private Builder() {
 		}
@@ -177,10 +185,15 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			return this;
 		}
 
+		public Builder baselineVersion(@Nullable String baselineVersion) {
+			this.baselineVersion = baselineVersion;
+			return this;
+		}
+
 		public MigratorSettings build() {
 			return new MigratorSettings(this.locations, this.table, this.schema, this.createSchema, this.lockTimeout,
 					this.lockRetries, this.statementTimeout, this.lockWaitTimeout, this.outOfOrder, this.ignoreMissing,
-					this.target);
+					this.target, this.baselineVersion);
 		}
 
 	}

@@ -35,9 +35,10 @@ public record ResolvedMigration(@Nullable MigrationVersion version, String descr
 					+ migration.version() + "', which is not a version. Return digits, optionally dotted (7, 1.2), "
 					+ "from version().");
 		}
-		String name = migration.getClass().getName();
-		return new ResolvedMigration(version, migration.description(), MigrationType.JAVA,
-				name.substring(name.lastIndexOf('.') + 1), name, "", migration.checksum(), null, migration);
+		Class<?> type = migration.getClass();
+		String script = type.getSimpleName().isEmpty() ? type.getName() : type.getSimpleName();
+		return new ResolvedMigration(version, migration.description(), MigrationType.JAVA, script, type.getName(), "",
+				migration.checksum(), null, migration);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.cairn.core;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -42,7 +43,7 @@ public final class MigrateLauncher {
 		};
 		System.out.println("started " + args[2]);
 		try {
-			new Migrator(dataSource, MigratorSettings.builder().locations(args[1]).build(), listener).migrate();
+			new Migrator(dataSource, MigratorSettings.builder().locations(args[1]).build(), listener, List.of()).migrate();
 		}
 		catch (MigrationException ex) {
 			System.out.println("failed: " + ex.getMessage());

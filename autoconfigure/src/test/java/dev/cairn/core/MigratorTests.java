@@ -267,7 +267,7 @@ class MigratorTests {
 			Future<MigrateResult> first = pool.submit(() -> migrator("slow-index").migrate());
 			waitUntilLocked();
 			Future<MigrateResult> second = pool
-				.submit(() -> new Migrator(this.database.dataSource(), settings("slow-index").build(), listener)
+				.submit(() -> new Migrator(this.database.dataSource(), settings("slow-index").build(), listener, List.of())
 					.migrate());
 			MigrateResult firstResult = first.get(2, TimeUnit.MINUTES);
 			MigrateResult secondResult = second.get(2, TimeUnit.MINUTES);

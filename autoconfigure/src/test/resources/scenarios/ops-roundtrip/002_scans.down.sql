@@ -1,0 +1,2 @@
+DROP TABLE scans;
+DROP TYPE scan_status;

@@ -1,0 +1,2 @@
+-- cairn:no-transaction
+DROP INDEX CONCURRENTLY scans_status;

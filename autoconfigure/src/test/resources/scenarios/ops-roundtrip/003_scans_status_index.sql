@@ -1,0 +1,2 @@
+-- cairn:no-transaction
+CREATE INDEX CONCURRENTLY scans_status ON scans (status);
