@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,7 +101,7 @@ class LockContentionTests {
 	}
 
 	@Test
-	void rebuildsAUniqueIndexWhoseConcurrentBuildFailedOnDuplicatesOnTheNextRun(CapturedOutput output) {
+	void repairRebuildsAUniqueIndexWhoseConcurrentBuildFailedOnDuplicates(CapturedOutput output) {
 		assertThatExceptionOfType(MigrationException.class)
 			.isThrownBy(migrator("invalid-unique-index", LOCK_TIMEOUT, 0)::migrate)
 			.withMessageStartingWith("Migration 002_users_email.sql failed at line 2, column 1: could not create "
@@ -112,11 +113,11 @@ class LockContentionTests {
 		assertThat(jdbc().queryForList("SELECT success, statements_done FROM cairn_history WHERE version = '2'"))
 			.singleElement()
 			.satisfies((row) -> assertThat(row).containsEntry("success", false).containsEntry("statements_done", 0));
-		// The fix: remove the duplicate, and forget the failed attempt so that the migration runs again from its
-		// first statement, as repair does.
-		jdbc().execute("DELETE FROM users WHERE id = 3; DELETE FROM cairn_history WHERE version = '2'");
-		MigrateResult result = migrator("invalid-unique-index", LOCK_TIMEOUT, 0).migrate();
-		assertThat(result.applied()).extracting(MigrateResult.Applied::script).containsExactly("002_users_email.sql");
+		// The fix: remove the duplicate, then repair resumes the migration at its first statement.
+		jdbc().execute("DELETE FROM users WHERE id = 3");
+		List<RepairAction> repaired = migrator("invalid-unique-index", LOCK_TIMEOUT, 0).repair();
+		assertThat(repaired).extracting(RepairAction::script).containsExactly("002_users_email.sql");
+		assertThat(migrator("invalid-unique-index", LOCK_TIMEOUT, 0).migrate().applied()).isEmpty();
 		assertThat(indexValid("users_email")).as("IF NOT EXISTS must not keep the invalid index").isTrue();
 		assertThat(output).contains("Index public.users_email on users is invalid: an earlier CREATE INDEX "
 				+ "CONCURRENTLY of it failed. Dropping it (DROP INDEX CONCURRENTLY) so that it is built again.");
