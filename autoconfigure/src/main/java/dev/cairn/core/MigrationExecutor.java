@@ -160,7 +160,10 @@ final class MigrationExecutor {
 				throw failure(entry.script(), script, failed, ex, attempt, consequence);
 			}
 			finally {
-				this.connection.setAutoCommit(true);
+				// A terminated session closes the connection; failing here would hide the migration's own error.
+				if (!this.connection.isClosed()) {
+					this.connection.setAutoCommit(true);
+				}
 			}
 		}
 	}
