@@ -1,0 +1,52 @@
+package dev.cairn.actuate;
+
+import dev.cairn.autoconfigure.MigrationSnapshot;
+import dev.cairn.core.MigrationException;
+import dev.cairn.core.MigrationState;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Reports {@code DOWN} when the last run failed or a migration is failed, modified or missing; {@code UP} otherwise.
+ * Pending migrations do not make the application unhealthy. Reads the {@link MigrationSnapshot}, never the database.
+ */
+public class CairnHealthIndicator extends AbstractHealthIndicator {
+
+	private final MigrationSnapshot snapshot;
+
+	/**
+	 * Creates an indicator over a snapshot.
+	 * @param snapshot the recorded runs and migrations
+	 */
+	public CairnHealthIndicator(MigrationSnapshot snapshot) {
+		super("Cairn health check failed");
+		this.snapshot = snapshot;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		if (!this.snapshot.isRecorded()) {
+			builder.unknown().withDetail("reason", "Cairn has not run (cairn.mode=off)");
+			return;
+		}
+		MigrationSnapshot.Run lastRun = this.snapshot.lastRun();
+		MigrationException error = (lastRun != null) ? lastRun.error() : null;
+		int failed = this.snapshot.count(MigrationState.FAILED);
+		int modified = this.snapshot.count(MigrationState.MODIFIED);
+		int missing = this.snapshot.count(MigrationState.MISSING);
+		boolean up = error == null && failed == 0 && modified == 0 && missing == 0;
+		(up ? builder.up() : builder.down()).withDetail("pending", this.snapshot.count(MigrationState.PENDING));
+		String currentVersion = this.snapshot.currentVersion();
+		if (currentVersion != null) {
+			builder.withDetail("currentVersion", currentVersion);
+		}
+		if (failed + modified + missing > 0) {
+			builder.withDetail("failed", failed).withDetail("modified", modified).withDetail("missing", missing);
+		}
+		if (error != null) {
+			builder.withDetail("error", String.valueOf(error.getMessage()));
+		}
+	}
+
+}

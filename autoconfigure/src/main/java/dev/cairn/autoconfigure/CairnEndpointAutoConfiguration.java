@@ -1,0 +1,28 @@
+package dev.cairn.autoconfigure;
+
+import dev.cairn.actuate.MigrationsEndpoint;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
+ * {@code migrations} Actuator endpoint.
+ */
+@AutoConfiguration(after = CairnAutoConfiguration.class)
+@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+@ConditionalOnAvailableEndpoint(MigrationsEndpoint.class)
+public final class CairnEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnBean(MigrationSnapshot.class)
+	@ConditionalOnMissingBean
+	MigrationsEndpoint migrationsEndpoint(MigrationSnapshot snapshot) {
+		return new MigrationsEndpoint(snapshot);
+	}
+
+}

@@ -1,0 +1,287 @@
+package dev.cairn.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.cairn.core.MigratorSettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for Cairn migrations.
+ */
+@ConfigurationProperties("cairn")
+public class CairnProperties {
+
+	/**
+	 * Whether to enable Cairn.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * What to do with the database on startup: apply pending migrations, only validate that the database is up to
+	 * date, or nothing.
+	 */
+	private Mode mode = Mode.MIGRATE;
+
+	/**
+	 * Locations of migration files, prefixed with 'classpath:' or 'file:'.
+	 */
+	private List<String> locations = new ArrayList<>(List.of(MigratorSettings.DEFAULT_LOCATION));
+
+	/**
+	 * Name of the history table, optionally schema-qualified.
+	 */
+	private String table = MigratorSettings.DEFAULT_TABLE;
+
+	/**
+	 * Schema of the history table when its name is not qualified. When not set, the connection's current schema is
+	 * used.
+	 */
+	private @Nullable String schema;
+
+	/**
+	 * Whether to create the history table's schema when it does not exist.
+	 */
+	private boolean createSchema = true;
+
+	/**
+	 * Lock timeout that each migration runs with, so that a migration queued behind a long transaction does not block
+	 * application traffic for longer.
+	 */
+	private Duration lockTimeout = MigratorSettings.DEFAULT_LOCK_TIMEOUT;
+
+	/**
+	 * Number of times a migration that hit the lock timeout is retried.
+	 */
+	private int lockRetries = MigratorSettings.DEFAULT_LOCK_RETRIES;
+
+	/**
+	 * Statement timeout that each migration runs with. When not set, the server's setting applies.
+	 */
+	private @Nullable Duration statementTimeout;
+
+	/**
+	 * Maximum time to wait for the migration lock held by another instance.
+	 */
+	private Duration lockWaitTimeout = MigratorSettings.DEFAULT_LOCK_WAIT_TIMEOUT;
+
+	/**
+	 * Whether a pending migration whose version is below the highest applied version may run.
+	 */
+	private boolean outOfOrder;
+
+	/**
+	 * Whether to tolerate applied migrations whose files are gone.
+	 */
+	private boolean ignoreMissing;
+
+	/**
+	 * Highest version to migrate to. When not set, every pending migration is applied.
+	 */
+	private @Nullable String target;
+
+	/**
+	 * Version to record as a baseline when the history table is empty, so that an existing database that already
+	 * holds the schema up to that version starts with only the later migrations.
+	 */
+	private @Nullable String baselineVersion;
+
+	/**
+	 * JDBC URL of the database to migrate, to run migrations with their own connection settings. When not set, the
+	 * application's DataSource is used.
+	 */
+	private @Nullable String url;
+
+	/**
+	 * Login user that runs the migrations, for example a role allowed to change the schema.
+	 */
+	private @Nullable String user;
+
+	/**
+	 * Login password of the user that runs the migrations.
+	 */
+	private @Nullable String password;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
+	}
+
+	public List<String> getLocations() {
+		return this.locations;
+	}
+
+	public void setLocations(List<String> locations) {
+		this.locations = locations;
+	}
+
+	public String getTable() {
+		return this.table;
+	}
+
+	public void setTable(String table) {
+		this.table = table;
+	}
+
+	public @Nullable String getSchema() {
+		return this.schema;
+	}
+
+	public void setSchema(@Nullable String schema) {
+		this.schema = schema;
+	}
+
+	public boolean isCreateSchema() {
+		return this.createSchema;
+	}
+
+	public void setCreateSchema(boolean createSchema) {
+		this.createSchema = createSchema;
+	}
+
+	public Duration getLockTimeout() {
+		return this.lockTimeout;
+	}
+
+	public void setLockTimeout(Duration lockTimeout) {
+		this.lockTimeout = lockTimeout;
+	}
+
+	public int getLockRetries() {
+		return this.lockRetries;
+	}
+
+	public void setLockRetries(int lockRetries) {
+		this.lockRetries = lockRetries;
+	}
+
+	public @Nullable Duration getStatementTimeout() {
+		return this.statementTimeout;
+	}
+
+	public void setStatementTimeout(@Nullable Duration statementTimeout) {
+		this.statementTimeout = statementTimeout;
+	}
+
+	public Duration getLockWaitTimeout() {
+		return this.lockWaitTimeout;
+	}
+
+	public void setLockWaitTimeout(Duration lockWaitTimeout) {
+		this.lockWaitTimeout = lockWaitTimeout;
+	}
+
+	public boolean isOutOfOrder() {
+		return this.outOfOrder;
+	}
+
+	public void setOutOfOrder(boolean outOfOrder) {
+		this.outOfOrder = outOfOrder;
+	}
+
+	public boolean isIgnoreMissing() {
+		return this.ignoreMissing;
+	}
+
+	public void setIgnoreMissing(boolean ignoreMissing) {
+		this.ignoreMissing = ignoreMissing;
+	}
+
+	public @Nullable String getTarget() {
+		return this.target;
+	}
+
+	public void setTarget(@Nullable String target) {
+		this.target = target;
+	}
+
+	public @Nullable String getBaselineVersion() {
+		return this.baselineVersion;
+	}
+
+	public void setBaselineVersion(@Nullable String baselineVersion) {
+		this.baselineVersion = baselineVersion;
+	}
+
+	public @Nullable String getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(@Nullable String url) {
+		this.url = url;
+	}
+
+	public @Nullable String getUser() {
+		return this.user;
+	}
+
+	public void setUser(@Nullable String user) {
+		this.user = user;
+	}
+
+	public @Nullable String getPassword() {
+		return this.password;
+	}
+
+	public void setPassword(@Nullable String password) {
+		this.password = password;
+	}
+
+	/**
+	 * Returns the engine settings these properties describe.
+	 * @return the settings
+	 */
+	public MigratorSettings toSettings() {
+		return MigratorSettings.builder()
+			.locations(this.locations)
+			.table(this.table)
+			.schema(this.schema)
+			.createSchema(this.createSchema)
+			.lockTimeout(this.lockTimeout)
+			.lockRetries(this.lockRetries)
+			.statementTimeout(this.statementTimeout)
+			.lockWaitTimeout(this.lockWaitTimeout)
+			.outOfOrder(this.outOfOrder)
+			.ignoreMissing(this.ignoreMissing)
+			.target(this.target)
+			.baselineVersion(this.baselineVersion)
+			.build();
+	}
+
+	/**
+	 * What Cairn does with the database on startup.
+	 */
+	public enum Mode {
+
+		/**
+		 * Apply every pending migration.
+		 */
+		MIGRATE,
+
+		/**
+		 * Apply nothing; fail startup if any migration is pending or the history disagrees with the files.
+		 */
+		VALIDATE,
+
+		/**
+		 * Leave the database alone.
+		 */
+		OFF
+
+	}
+
+}

@@ -1,0 +1,43 @@
+package dev.cairn.autoconfigure;
+
+import dev.cairn.core.MigratorSettings;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link CairnProperties}.
+ */
+class CairnPropertiesTests {
+
+	@Test
+	void defaultsMatchTheEngine() {
+		assertThat(new CairnProperties().toSettings()).isEqualTo(MigratorSettings.defaults());
+	}
+
+	@Test
+	void eachDefaultMatchesTheEngine() {
+		CairnProperties properties = new CairnProperties();
+		MigratorSettings defaults = MigratorSettings.defaults();
+		assertThat(properties.getLocations()).isEqualTo(defaults.locations());
+		assertThat(properties.getTable()).isEqualTo(defaults.table());
+		assertThat(properties.getSchema()).isEqualTo(defaults.schema());
+		assertThat(properties.isCreateSchema()).isEqualTo(defaults.createSchema());
+		assertThat(properties.getLockTimeout()).isEqualTo(defaults.lockTimeout());
+		assertThat(properties.getLockRetries()).isEqualTo(defaults.lockRetries());
+		assertThat(properties.getStatementTimeout()).isEqualTo(defaults.statementTimeout());
+		assertThat(properties.getLockWaitTimeout()).isEqualTo(defaults.lockWaitTimeout());
+		assertThat(properties.isOutOfOrder()).isEqualTo(defaults.outOfOrder());
+		assertThat(properties.isIgnoreMissing()).isEqualTo(defaults.ignoreMissing());
+		assertThat(properties.getTarget()).isEqualTo(defaults.target());
+		assertThat(properties.getBaselineVersion()).isEqualTo(defaults.baselineVersion());
+	}
+
+	@Test
+	void runsMigrationsByDefault() {
+		CairnProperties properties = new CairnProperties();
+		assertThat(properties.isEnabled()).isTrue();
+		assertThat(properties.getMode()).isEqualTo(CairnProperties.Mode.MIGRATE);
+	}
+
+}
