@@ -3,8 +3,10 @@ package dev.cairn.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +61,61 @@ class CrashTests {
 		assertThat(jdbc().queryForObject("SELECT count(*) FROM victim", Integer.class)).isOne();
 		assertThat(jdbc().queryForList("SELECT script FROM cairn_history ORDER BY installed_rank", String.class))
 			.containsExactly("001_first.sql", "002_victim.sql");
+	}
+
+	/**
+	 * Kills instances at seeded random moments, again and again, until one finishes: every migration ends up applied
+	 * exactly once, whatever moment each kill hit.
+	 */
+	@Test
+	@Tag("slow")
+	void instancesKilledAtRandomMomentsStillApplyEveryMigrationExactlyOnce() throws Exception {
+		Path migrations = Files.createDirectories(this.folder.resolve("migrations"));
+		int count = 40;
+		for (int i = 1; i <= count; i++) {
+			String sql = (i % 5 == 0) ? """
+					-- cairn:no-transaction
+					CREATE TABLE IF NOT EXISTS step_%1$03d (id int PRIMARY KEY);
+					INSERT INTO step_%1$03d VALUES (1) ON CONFLICT DO NOTHING;
+					SELECT pg_sleep(0.3);
+					CREATE INDEX CONCURRENTLY IF NOT EXISTS step_%1$03d_id ON step_%1$03d (id);
+					""" : """
+					CREATE TABLE step_%1$03d (id int PRIMARY KEY);
+					INSERT INTO step_%1$03d VALUES (1);
+					SELECT pg_sleep(0.3);
+					""";
+			Files.writeString(migrations.resolve("%03d_step.sql".formatted(i)), sql.formatted(i));
+		}
+		Random random = new Random(42);
+		int kills = 0;
+		for (int round = 0; round < 100; round++) {
+			Process instance = Instances.start(this.database, Instances.location(migrations), "round-" + round, "",
+					this.folder.resolve("round-" + round + ".log"));
+			if (instance.waitFor(1_000 + random.nextInt(2_000), TimeUnit.MILLISECONDS)) {
+				assertThat(instance.exitValue()).as(Files.readString(this.folder.resolve("round-" + round + ".log")))
+					.isZero();
+				break;
+			}
+			List<Integer> backends = jdbc().queryForList("SELECT pid FROM pg_stat_activity WHERE datname = "
+					+ "current_database() AND application_name = ?", Integer.class, "round-" + round);
+			instance.toHandle().destroyForcibly();
+			assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			kills++;
+			waitUntilGone(backends);
+		}
+		assertThat(kills).as("instances killed before one finished").isGreaterThan(3);
+		assertThat(jdbc().queryForObject("SELECT count(*) FROM cairn_history WHERE success", Integer.class))
+			.isEqualTo(count);
+		assertThat(jdbc().queryForObject("SELECT count(DISTINCT version) FROM cairn_history WHERE success",
+				Integer.class))
+			.isEqualTo(count);
+		for (int i = 1; i <= count; i++) {
+			assertThat(jdbc().queryForObject("SELECT count(*) FROM step_%03d".formatted(i), Integer.class))
+				.as("rows of step_%03d", i)
+				.isOne();
+		}
+		assertThat(jdbc().queryForObject("SELECT count(*) FROM pg_index WHERE NOT indisvalid", Integer.class))
+			.isZero();
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,6 +173,22 @@ class HostileInputTests {
 					+ "version\\.");
 		assertThat(schema(this.database)).isEqualTo(before);
 		assertThat(history()).isEqualTo("[]");
+	}
+
+	@Test
+	@Tag("slow")
+	void tenThousandTinyFilesAreAppliedOnceEach(@TempDir Path folder) throws Exception {
+		for (int i = 1; i <= 10_000; i++) {
+			Files.writeString(folder.resolve("%05d_step_%d.sql".formatted(i, i)),
+					"INSERT INTO steps VALUES (" + i + ");\n");
+		}
+		jdbc().execute("CREATE TABLE steps (id int PRIMARY KEY)");
+		MigrateResult result = migrator(Instances.location(folder)).migrate();
+		assertThat(result.applied()).hasSize(10_000);
+		assertThat(migrator(Instances.location(folder)).migrate().applied()).isEmpty();
+		assertThat(jdbc().queryForObject("SELECT count(*) FROM steps", Integer.class)).isEqualTo(10_000);
+		assertThat(jdbc().queryForObject("SELECT count(DISTINCT version) FROM cairn_history", Integer.class))
+			.isEqualTo(10_000);
 	}
 
 	@Test
