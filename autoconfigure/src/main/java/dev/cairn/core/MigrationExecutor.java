@@ -50,6 +50,8 @@ final class MigrationExecutor {
 
 	private @Nullable Boolean checksClientConnection;
 
+	private int retries;
+
 	MigrationExecutor(Connection connection, HistoryTable history, AdvisoryLock lock, MigratorSettings settings) {
 		this.connection = connection;
 		this.history = history;
@@ -189,17 +191,24 @@ final class MigrationExecutor {
 			}
 			catch (SQLException ex) {
 				int total = script.statements().size();
-				MigrationException failure = failure(entry.script(), script, script.statements().get(done), ex, 0,
-						"This migration runs outside a transaction: " + done + " of its " + total + " statements ran "
-								+ "and stay applied, and the history records it as failed at statement " + (done + 1)
-								+ ". Fix the cause, then run repair: it resumes at statement " + (done + 1)
-								+ " if the file is unchanged.");
+				boolean recorded = false;
+				SQLException cleanupFailure = null;
 				try {
 					statement.execute(resetSession());
-					this.history.insert(this.connection, entry.row(start, false, done), this.lock);
+					recorded = this.history.insert(this.connection, entry.row(start, false, done), this.lock) != null;
 				}
 				catch (SQLException cleanup) {
-					failure.addSuppressed(cleanup);
+					cleanupFailure = cleanup;
+				}
+				MigrationException failure = failure(entry.script(), script, script.statements().get(done), ex,
+						this.retries, "This migration runs outside a transaction: " + done + " of its " + total
+								+ " statements ran and stay applied, and " + (recorded ? "the history records it as "
+										+ "failed at statement " + (done + 1) + ". Fix the cause, then run repair: it "
+										+ "resumes at statement " + (done + 1) + " if the file is unchanged."
+										: "the failure could not be recorded (the connection or the migration lock "
+												+ "was lost). Check what those statements did, then restart."));
+				if (cleanupFailure != null) {
+					failure.addSuppressed(cleanupFailure);
 				}
 				throw failure;
 			}
@@ -214,6 +223,7 @@ final class MigrationExecutor {
 
 	private void executeWithRetries(Statement statement, SqlStatement sql) throws SQLException {
 		for (int attempt = 0;; attempt++) {
+			this.retries = attempt;
 			try {
 				InvalidIndexes.dropBeforeRebuild(this.connection, sql.sql());
 				execute(statement, sql);

@@ -92,6 +92,23 @@ class BackendTerminationTests {
 		assertThat(history()).containsExactly("001_first.sql");
 	}
 
+	@Test
+	void terminatingTheWorkingConnectionDuringANoTransactionMigrationSaysTheFailureWasNotRecorded() throws Exception {
+		CompletableFuture<MigrateResult> run = migrateInBackground("terminate-no-tx", 30, MigrationListener.NONE);
+		int working = waitForSleepingMigration();
+		jdbc().queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, working);
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> join(run))
+			.withMessageStartingWith("Migration 002_around_sleep.sql failed at line 3, column 1: terminating "
+					+ "connection due to administrator command (SQLSTATE 57P01)")
+			.withMessageEndingWith("This migration runs outside a transaction: 1 of its 3 statements ran and stay "
+					+ "applied, and the failure could not be recorded (the connection or the migration lock was "
+					+ "lost). Check what those statements did, then restart.");
+		assertThat(tableExists("before_sleep")).isTrue();
+		assertThat(tableExists("after_sleep")).isFalse();
+		assertThat(history()).containsExactly("001_first.sql");
+		assertThat(advisoryLocks()).isZero();
+	}
+
 	private MigrationListener terminateLockAfterFirst() {
 		return new MigrationListener() {
 			@Override

@@ -85,6 +85,28 @@ class LockContentionTests {
 	}
 
 	@Test
+	void aNoTransactionStatementAlsoRetriesAndNamesTheBlocker() throws Exception {
+		new Migrator(this.database.dataSource(), settings("lock-contention-no-tx", LOCK_TIMEOUT, 1).target("1").build())
+			.migrate();
+		try (Connection report = this.database.connect(); Statement statement = report.createStatement()) {
+			int reportPid = pid(report);
+			report.setAutoCommit(false);
+			statement.execute("SELECT count(*) FROM accounts");
+			assertThatExceptionOfType(MigrationException.class)
+				.isThrownBy(migrator("lock-contention-no-tx", LOCK_TIMEOUT, 1)::migrate)
+				.withMessageContaining("It waited for a lock longer than lock_timeout 2 time(s). It was blocked by pid "
+						+ reportPid + " (idle in transaction, ")
+				.withMessageEndingWith("This migration runs outside a transaction: 0 of its 1 statements ran and stay "
+						+ "applied, and the history records it as failed at statement 1. Fix the cause, then run "
+						+ "repair: it resumes at statement 1 if the file is unchanged.");
+			report.rollback();
+		}
+		assertThat(jdbc().queryForMap("SELECT success, statements_done FROM cairn_history WHERE version = '2'"))
+			.containsEntry("success", false)
+			.containsEntry("statements_done", 0);
+	}
+
+	@Test
 	void succeedsOnARetryOnceTheBlockerFinishes() throws Exception {
 		migrator("lock-contention", LOCK_TIMEOUT, 0).migrate();
 		jdbc().execute("ALTER TABLE accounts DROP COLUMN note; DELETE FROM cairn_history WHERE version = '2'");
