@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * Once {@code lock_timeout} fires, the wait is over and {@code pg_blocking_pids} has nothing left to say, and the
  * error does not name the object it waited for. So while a statement runs, a daemon thread asks every quarter of
  * {@code lock_timeout} (and at least four times a second) which sessions block the working backend, and keeps the
- * last answer; a statement that hit the timeout therefore waited through about three looks or more. The look-up runs in autocommit
- * on the lock's connection, which is otherwise idle while migrations run, so it never holds a transaction that a
- * concurrent index build would wait for.
+ * last answer; a statement that hit the timeout therefore waited through about three looks or more. The look-up
+ * runs in autocommit on the lock's connection, which is otherwise idle while migrations run, so it never holds a
+ * transaction that a concurrent index build would wait for.
  */
 final class LockWaitWatcher {
 

@@ -24,9 +24,10 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * Every migration runs with {@code lock_timeout} set, so that a statement queued behind a long transaction gives up
  * instead of blocking all traffic behind its own lock request (on {@code lock_not_available} it is retried after a
  * jittered, growing pause), and with {@code client_connection_check_interval}, so that the statement of a runner
- * that was killed stops within a second instead of running on with its locks. Whatever session state a migration changes (settings, role, temporary tables, cursors,
- * listens) is reset before its history row is written, so the next migration, and the application that later gets
- * this connection from the pool, start clean. History rows are written only while the migration lock is held, so a
+ * that was killed stops within a second instead of running on with its locks. Whatever session state a migration
+ * changes (settings, role, temporary tables, cursors, listens) is reset before its history row is written, to what
+ * the connection had before the run, so the next migration, and the application that later gets this connection
+ * from the pool, start clean. History rows are written only while the migration lock is held, so a
  * run that lost its lock never commits a migration.
  */
 final class MigrationExecutor {
@@ -274,7 +275,8 @@ final class MigrationExecutor {
 			String restore = null;
 			try (Statement statement = this.connection.createStatement();
 					ResultSet result = statement.executeQuery("SELECT string_agg(format('SELECT set_config(%L, %L, "
-							+ "false)', name, setting), '; ') FROM pg_settings WHERE source = 'session'")) {
+							+ "false)', name, setting), '; ') FROM pg_settings WHERE source = 'session' "
+							+ "AND name <> 'session_authorization'")) {
 				if (result.next()) {
 					restore = result.getString(1);
 				}
