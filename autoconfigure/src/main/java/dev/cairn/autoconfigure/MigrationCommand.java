@@ -63,11 +63,7 @@ final class MigrationCommand {
 			return run(verb, migrator);
 		}
 		catch (RuntimeException ex) {
-			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			MigrationException failure = (cause instanceof MigrationException migration) ? migration : null;
-			String message = (failure != null) ? failure.getMessage() : cause.getClass().getSimpleName() + ": "
-					+ cause.getMessage();
-			return fail(FAILURE, "cairn " + verb + " failed: " + message);
+			return fail(FAILURE, "cairn " + verb + " failed: " + message(ex));
 		}
 	}
 
@@ -129,6 +125,10 @@ final class MigrationCommand {
 			return "Unknown cairn.command '" + this.properties.getCommand() + "'. Use one of: "
 					+ String.join(", ", VERBS) + ".";
 		}
+		String target = this.properties.getTarget();
+		if (target != null && !MigrationVersion.isVersion(target)) {
+			return "cairn.target '" + target + "' is not a version: use digits, optionally dotted (0, 3, 1.2).";
+		}
 		Integer count = this.properties.getCount();
 		if (count != null && !verb.equals("rollback")) {
 			return "cairn.count only applies to the rollback command, not to " + verb + ". Remove --cairn.count.";
@@ -150,6 +150,16 @@ final class MigrationCommand {
 			return "Baseline needs the version the existing schema corresponds to: pass --cairn.target=<version>.";
 		}
 		return null;
+	}
+
+	private static String message(RuntimeException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof MigrationException failure) {
+				return String.valueOf(failure.getMessage());
+			}
+		}
+		Throwable root = NestedExceptionUtils.getMostSpecificCause(ex);
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
 	}
 
 	private String baselineVersion() {

@@ -10,12 +10,15 @@ import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationState;
 import dev.cairn.core.MigrationType;
+import dev.cairn.core.Migrator;
+import dev.cairn.core.MigratorSettings;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +31,8 @@ class MigrationsEndpointTests {
 
 	private final MigrationSnapshot snapshot = new MigrationSnapshot();
 
-	private final MigrationsEndpoint endpoint = new MigrationsEndpoint(this.snapshot);
+	private final MigrationsEndpoint endpoint = new MigrationsEndpoint(this.snapshot,
+			new Migrator(new SimpleDriverDataSource(), MigratorSettings.defaults()));
 
 	@Test
 	void describesTheLastRunAndEveryMigration() {
