@@ -121,6 +121,16 @@ class MigrationsEndpointTests {
 		assertThat(this.endpoint.migrations().migrations()).isEmpty();
 	}
 
+	@Test
+	void currentVersionIsTheBaselineBeforeAnythingRunsAboveIt() {
+		MigrationInfo belowBaseline = new MigrationInfo("2", "seed", MigrationType.SQL, "002_seed.sql",
+				MigrationState.BELOW_BASELINE, "sha256:ab", null, null, null, null, null, false);
+		MigrationInfo baseline = new MigrationInfo("3", "more", MigrationType.SQL, "003_more.sql",
+				MigrationState.BELOW_BASELINE, "sha256:ab", null, 1, "app", STARTED, 0, false);
+		this.snapshot.recordInfo(List.of(belowBaseline, baseline, pending("4", "004_later.sql")));
+		assertThat(this.endpoint.migrations().currentVersion()).isEqualTo("3");
+	}
+
 	private static MigrateResult result(MigrationInfo... migrations) {
 		return new MigrateResult(STARTED, STARTED.plusMillis(183), Duration.ofMillis(5),
 				List.of(new MigrateResult.Applied("1", "projects", MigrationType.SQL, "001_projects.sql",
