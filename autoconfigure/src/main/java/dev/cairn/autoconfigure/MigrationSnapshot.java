@@ -133,8 +133,6 @@ public final class MigrationSnapshot implements MigrationListener {
 	private static boolean isApplied(MigrationInfo migration) {
 		return switch (migration.state()) {
 			case APPLIED, MODIFIED, MISSING, BASELINE, FUTURE -> true;
-			// The file at the baseline version carries the baseline row.
-			case BELOW_BASELINE -> migration.installedRank() != null;
 			default -> false;
 		};
 	}

@@ -126,6 +126,7 @@ class CommandsIT {
 		assertThat(baseline.out()).contains("Recorded a baseline at version 3");
 		assertThat(this.jar.command("status").out()).contains("Schema version: 3")
 			.containsPattern("1 +initial postgres +SQL +BELOW_BASELINE")
+			.containsPattern("3 +runner jobs idempotency +SQL +BASELINE ")
 			.containsPattern("4 +findings columns +SQL +PENDING");
 
 		Result migrate = this.jar.command("migrate");
