@@ -126,7 +126,7 @@ class MigrationsEndpointTests {
 		MigrationInfo belowBaseline = new MigrationInfo("2", "seed", MigrationType.SQL, "002_seed.sql",
 				MigrationState.BELOW_BASELINE, "sha256:ab", null, null, null, null, null, false);
 		MigrationInfo baseline = new MigrationInfo("3", "more", MigrationType.SQL, "003_more.sql",
-				MigrationState.BELOW_BASELINE, "sha256:ab", null, 1, "app", STARTED, 0, false);
+				MigrationState.BASELINE, "sha256:ab", null, 1, "app", STARTED, 0, false);
 		this.snapshot.recordInfo(List.of(belowBaseline, baseline, pending("4", "004_later.sql")));
 		assertThat(this.endpoint.migrations().currentVersion()).isEqualTo("3");
 	}
