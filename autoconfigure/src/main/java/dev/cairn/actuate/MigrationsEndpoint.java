@@ -9,28 +9,39 @@ import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationState;
 import dev.cairn.core.MigrationVersion;
+import dev.cairn.core.Migrator;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * {@link Endpoint @Endpoint} that shows the schema version, every migration with its state, and what the last run
- * did; it reads the {@link MigrationSnapshot} taken at the end of the run and never queries the database.
+ * did; it reads the {@link MigrationSnapshot} taken at the end of the run and never queries the database to read.
+ * <p>
+ * {@code POST /actuator/migrations/migrate|rollback|repair} change the database. The endpoint is read-only unless
+ * {@code management.endpoint.migrations.access=unrestricted}.
  */
-@Endpoint(id = "migrations")
+@Endpoint(id = "migrations", defaultAccess = Access.READ_ONLY)
 public class MigrationsEndpoint {
 
 	private final MigrationSnapshot snapshot;
 
+	private final MigrationOperations operations;
+
 	/**
 	 * Creates an endpoint over a snapshot.
-	 * @param snapshot the recorded runs and migrations
+	 * @param snapshot the recorded runs and migrations, refreshed after every write operation
+	 * @param migrator the migrator that write operations run
 	 */
-	public MigrationsEndpoint(MigrationSnapshot snapshot) {
+	public MigrationsEndpoint(MigrationSnapshot snapshot, Migrator migrator) {
 		this.snapshot = snapshot;
+		this.operations = new MigrationOperations(migrator, snapshot);
 	}
 
 	/**
@@ -61,6 +72,21 @@ public class MigrationsEndpoint {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Runs {@code migrate}, {@code rollback} (with a {@code target} version, {@code "0"} for everything, or a
+	 * {@code count} of the newest migrations) or {@code repair}, then refreshes the snapshot.
+	 * @param operation {@code migrate}, {@code rollback} or {@code repair}
+	 * @param target for rollback, the version to return to
+	 * @param count for rollback, how many of the newest migrations to undo
+	 * @return what changed and the new current version (200); the error when Cairn refused or failed (409); or
+	 * what was wrong with the request (400)
+	 */
+	@WriteOperation
+	public WebEndpointResponse<OperationResponseBody> operate(@Selector String operation, @Nullable String target,
+			@Nullable Integer count) {
+		return this.operations.run(operation, target, count);
 	}
 
 	private static boolean matches(MigrationInfo migration, String selector) {
@@ -172,6 +198,41 @@ public class MigrationsEndpoint {
 					info.state().name(), info.checksum(), info.installedRank(), info.installedBy(), info.installedOn(),
 					info.executionMs(), info.hasDown());
 		}
+
+	}
+
+	/**
+	 * What a write operation changed.
+	 *
+	 * @param operation {@code migrate}, {@code rollback} or {@code repair}
+	 * @param currentVersion the highest applied version afterwards, or {@code null}
+	 * @param migrations the migrations applied, undone or repaired, in the order it happened
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record OperationResult(String operation, @Nullable String currentVersion,
+			List<Change> migrations) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One migration a write operation applied, undid or repaired.
+	 *
+	 * @param version the version, or {@code null} for a repeatable migration
+	 * @param script the file that ran (the down file for a rollback)
+	 * @param outcome {@code applied}, {@code rolled back}, or what repair did, in a sentence
+	 * @param executionMs how long it took, or {@code null} for a repair
+	 */
+	public record Change(@Nullable String version, String script, String outcome, @Nullable Long executionMs) {
+
+	}
+
+	/**
+	 * Why a write operation did nothing or stopped.
+	 *
+	 * @param operation the operation asked for
+	 * @param error what went wrong and what to do
+	 */
+	public record OperationFailure(String operation, RunError error) implements OperationResponseBody {
 
 	}
 

@@ -1,6 +1,7 @@
 package dev.cairn.autoconfigure;
 
 import dev.cairn.actuate.MigrationsEndpoint;
+import dev.cairn.core.Migrator;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,10 +20,10 @@ import org.springframework.context.annotation.Bean;
 public final class CairnEndpointAutoConfiguration {
 
 	@Bean
-	@ConditionalOnBean(MigrationSnapshot.class)
+	@ConditionalOnBean({ MigrationSnapshot.class, Migrator.class })
 	@ConditionalOnMissingBean
-	MigrationsEndpoint migrationsEndpoint(MigrationSnapshot snapshot) {
-		return new MigrationsEndpoint(snapshot);
+	MigrationsEndpoint migrationsEndpoint(MigrationSnapshot snapshot, Migrator migrator) {
+		return new MigrationsEndpoint(snapshot, migrator);
 	}
 
 }

@@ -79,7 +79,8 @@ public class CairnProperties {
 	private boolean ignoreMissing;
 
 	/**
-	 * Highest version to migrate to. When not set, every pending migration is applied.
+	 * Highest version to migrate to. When not set, every pending migration is applied. For the rollback command, the
+	 * version to return to ('0' undoes everything); for the baseline command, the version to record.
 	 */
 	private @Nullable String target;
 
@@ -88,6 +89,19 @@ public class CairnProperties {
 	 * holds the schema up to that version starts with only the later migrations.
 	 */
 	private @Nullable String baselineVersion;
+
+	/**
+	 * Command to run instead of starting the application: status, migrate, validate, plan, rollback, baseline or
+	 * repair. The command prints its result and the JVM exits with 0 on success, 1 when the command failed and 2
+	 * when it was called wrongly; the web server does not start.
+	 */
+	private @Nullable String command;
+
+	/**
+	 * Number of the newest applied migrations that the rollback command undoes. Use 'target' instead to roll back to
+	 * a version.
+	 */
+	private @Nullable Integer count;
 
 	/**
 	 * JDBC URL of the database to migrate, to run migrations with their own connection settings. When not set, the
@@ -215,6 +229,22 @@ public class CairnProperties {
 
 	public void setBaselineVersion(@Nullable String baselineVersion) {
 		this.baselineVersion = baselineVersion;
+	}
+
+	public @Nullable String getCommand() {
+		return this.command;
+	}
+
+	public void setCommand(@Nullable String command) {
+		this.command = command;
+	}
+
+	public @Nullable Integer getCount() {
+		return this.count;
+	}
+
+	public void setCount(@Nullable Integer count) {
+		this.count = count;
 	}
 
 	public @Nullable String getUrl() {

@@ -62,7 +62,7 @@ public final class MigrationSnapshot implements MigrationListener {
 		MigrationVersion current = null;
 		for (MigrationInfo migration : this.state.migrations()) {
 			String version = migration.version();
-			if (version != null && isApplied(migration.state())) {
+			if (version != null && isApplied(migration)) {
 				MigrationVersion candidate = MigrationVersion.parse(version);
 				if (current == null || candidate.compareTo(current) > 0) {
 					current = candidate;
@@ -130,8 +130,8 @@ public final class MigrationSnapshot implements MigrationListener {
 		this.runObservers.forEach((observer) -> observer.accept(run));
 	}
 
-	private static boolean isApplied(MigrationState state) {
-		return switch (state) {
+	private static boolean isApplied(MigrationInfo migration) {
+		return switch (migration.state()) {
 			case APPLIED, MODIFIED, MISSING, BASELINE, FUTURE -> true;
 			default -> false;
 		};

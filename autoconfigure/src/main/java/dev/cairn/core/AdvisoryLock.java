@@ -157,6 +157,15 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the lock's own connection, for short autocommit look-ups from the run (see {@link LockWaitWatcher});
+	 * never for a transaction.
+	 * @return the connection
+	 */
+	Connection connection() {
+		return this.connection;
+	}
+
+	/**
 	 * Returns how long taking the lock took.
 	 * @return the wait
 	 */

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * The history table: one row per applied migration, created on first use and read in one query.
@@ -128,10 +130,14 @@ final class HistoryTable {
 			}
 		}
 		catch (SQLException ex) {
-			if (UNDEFINED_COLUMN.equals(ex.getSQLState())) {
+			// A missing column, or a column whose values do not read as Cairn's types (class 22 data exceptions).
+			String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
+			if (UNDEFINED_COLUMN.equals(state) || state.startsWith("22")) {
+				ServerErrorMessage server = (ex instanceof PSQLException psql) ? psql.getServerErrorMessage() : null;
+				String reason = (server != null && server.getMessage() != null) ? server.getMessage() : ex.getMessage();
 				throw new MigrationException("Table " + displayName() + " exists but is not a Cairn history table ("
-						+ ex.getMessage() + "). It may belong to another tool. Set cairn.table to another name, "
-						+ "or rename that table.", null, ex.getSQLState(), 0, 0, ex);
+						+ reason + "). It may belong to another tool. Set cairn.table to another name, or rename "
+						+ "that table.", null, ex.getSQLState(), 0, 0, ex);
 			}
 			throw ex;
 		}

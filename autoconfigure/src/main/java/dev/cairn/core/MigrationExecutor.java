@@ -3,6 +3,7 @@ package dev.cairn.core;
 import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,10 +22,12 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * with its history row, a non-transactional one statement by statement with its progress recorded.
  * <p>
  * Every migration runs with {@code lock_timeout} set, so that a statement queued behind a long transaction gives up
- * instead of blocking all traffic behind its own lock request; on {@code lock_not_available} it is retried after a
- * jittered, growing pause. Whatever session state a migration changes (settings, role, temporary tables, cursors,
- * listens) is reset before its history row is written, so the next migration, and the application that later gets
- * this connection from the pool, start clean. History rows are written only while the migration lock is held, so a
+ * instead of blocking all traffic behind its own lock request (on {@code lock_not_available} it is retried after a
+ * jittered, growing pause), and with {@code client_connection_check_interval}, so that the statement of a runner
+ * that was killed stops within a second instead of running on with its locks. Whatever session state a migration
+ * changes (settings, role, temporary tables, cursors, listens) is reset before its history row is written, to what
+ * the connection had before the run, so the next migration, and the application that later gets this connection
+ * from the pool, start clean. History rows are written only while the migration lock is held, so a
  * run that lost its lock never commits a migration.
  */
 final class MigrationExecutor {
@@ -41,6 +44,14 @@ final class MigrationExecutor {
 	private final AdvisoryLock lock;
 
 	private final MigratorSettings settings;
+
+	private @Nullable LockWaitWatcher watcher;
+
+	private @Nullable String resetSession;
+
+	private @Nullable Boolean checksClientConnection;
+
+	private int retries;
 
 	MigrationExecutor(Connection connection, HistoryTable history, AdvisoryLock lock, MigratorSettings settings) {
 		this.connection = connection;
@@ -113,6 +124,7 @@ final class MigrationExecutor {
 
 	private AppliedMigration inTransaction(Entry entry, @Nullable SqlScript script, @Nullable JavaBody java,
 			String consequence) throws SQLException {
+		resetSession();
 		for (int attempt = 0;; attempt++) {
 			long start = System.nanoTime();
 			int current = -1;
@@ -129,7 +141,7 @@ final class MigrationExecutor {
 				else if (java != null) {
 					java.run(new JdbcTemplate(new SingleConnectionDataSource(this.connection, true)));
 				}
-				statement.execute(RESET_SESSION);
+				statement.execute(resetSession());
 				AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 				if (row == null) {
 					this.connection.rollback();
@@ -151,13 +163,17 @@ final class MigrationExecutor {
 				throw failure(entry.script(), script, failed, ex, attempt, consequence);
 			}
 			finally {
-				this.connection.setAutoCommit(true);
+				// A terminated session closes the connection; failing here would hide the migration's own error.
+				if (!this.connection.isClosed()) {
+					this.connection.setAutoCommit(true);
+				}
 			}
 		}
 	}
 
 	private AppliedMigration statementByStatement(Entry entry, SqlScript script, int from) throws SQLException {
 		long start = System.nanoTime();
+		resetSession();
 		if (!this.lock.isHeld(this.connection)) {
 			throw lostLock(entry);
 		}
@@ -168,26 +184,36 @@ final class MigrationExecutor {
 			statement.execute(timeouts(script, "SET "));
 			try {
 				for (; done < script.statements().size(); done++) {
+					if (done > from && !this.lock.isHeld(this.connection)) {
+						throw lostLockMidway(entry, done, script.statements().size());
+					}
 					executeWithRetries(statement, script.statements().get(done));
 				}
 			}
 			catch (SQLException ex) {
 				int total = script.statements().size();
-				MigrationException failure = failure(entry.script(), script, script.statements().get(done), ex, 0,
-						"This migration runs outside a transaction: " + done + " of its " + total + " statements ran "
-								+ "and stay applied, and the history records it as failed at statement " + (done + 1)
-								+ ". Fix the cause, then run repair: it resumes at statement " + (done + 1)
-								+ " if the file is unchanged.");
+				boolean recorded = false;
+				SQLException cleanupFailure = null;
 				try {
-					statement.execute(RESET_SESSION);
-					this.history.insert(this.connection, entry.row(start, false, done), this.lock);
+					statement.execute(resetSession());
+					recorded = this.history.insert(this.connection, entry.row(start, false, done), this.lock) != null;
 				}
 				catch (SQLException cleanup) {
-					failure.addSuppressed(cleanup);
+					cleanupFailure = cleanup;
+				}
+				MigrationException failure = failure(entry.script(), script, script.statements().get(done), ex,
+						this.retries, "This migration runs outside a transaction: " + done + " of its " + total
+								+ " statements ran and stay applied, and " + (recorded ? "the history records it as "
+										+ "failed at statement " + (done + 1) + ". Fix the cause, then run repair: it "
+										+ "resumes at statement " + (done + 1) + " if the file is unchanged."
+										: "the failure could not be recorded (the connection or the migration lock "
+												+ "was lost). Check what those statements did, then restart."));
+				if (cleanupFailure != null) {
+					failure.addSuppressed(cleanupFailure);
 				}
 				throw failure;
 			}
-			statement.execute(RESET_SESSION);
+			statement.execute(resetSession());
 		}
 		AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 		if (row == null) {
@@ -198,7 +224,9 @@ final class MigrationExecutor {
 
 	private void executeWithRetries(Statement statement, SqlStatement sql) throws SQLException {
 		for (int attempt = 0;; attempt++) {
+			this.retries = attempt;
 			try {
+				InvalidIndexes.dropBeforeRebuild(this.connection, sql.sql());
 				execute(statement, sql);
 				return;
 			}
@@ -212,11 +240,13 @@ final class MigrationExecutor {
 	}
 
 	private void execute(Statement statement, SqlStatement sql) throws SQLException {
-		if (sql.copyData() == null) {
-			statement.execute(sql.sql());
-			return;
-		}
+		LockWaitWatcher watcher = watcher();
+		watcher.start(this.settings.lockTimeout());
 		try {
+			if (sql.copyData() == null) {
+				statement.execute(sql.sql());
+				return;
+			}
 			this.connection.unwrap(PGConnection.class)
 				.getCopyAPI()
 				.copyIn(sql.sql(), new StringReader(sql.copyData()));
@@ -224,6 +254,68 @@ final class MigrationExecutor {
 		catch (IOException ex) {
 			throw new SQLException("COPY data could not be sent: " + ex.getMessage(), ex);
 		}
+		catch (SQLException ex) {
+			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+				watcher.note(ex);
+			}
+			throw ex;
+		}
+		finally {
+			watcher.stop();
+		}
+	}
+
+	/**
+	 * Returns the SQL that resets the session after a migration: to the defaults, and then to the settings the
+	 * connection had before the first migration ran ({@code application_name}, a pool's {@code search_path} or
+	 * role), which {@code RESET ALL} alone would lose. The first call, before any migration runs, records them.
+	 */
+	private String resetSession() throws SQLException {
+		if (this.resetSession == null) {
+			String restore = null;
+			try (Statement statement = this.connection.createStatement();
+					ResultSet result = statement.executeQuery("SELECT string_agg(format('SELECT set_config(%L, %L, "
+							+ "false)', name, setting), '; ') FROM pg_settings WHERE source = 'session' "
+							+ "AND name <> 'session_authorization'")) {
+				if (result.next()) {
+					restore = result.getString(1);
+				}
+			}
+			this.resetSession = RESET_SESSION + ((restore != null) ? "; " + restore : "");
+			checksClientConnection();
+		}
+		return this.resetSession;
+	}
+
+	/**
+	 * Tells whether the server can notice a vanished client during a statement: PostgreSQL 14 and later, on the
+	 * platforms that support it (not Windows), which is found out once by trying, in autocommit, before the first
+	 * migration.
+	 */
+	private boolean checksClientConnection() {
+		if (this.checksClientConnection == null) {
+			boolean supported;
+			try (Statement statement = this.connection.createStatement()) {
+				supported = this.connection.getMetaData().getDatabaseMajorVersion() >= 14;
+				if (supported) {
+					statement.execute("SET client_connection_check_interval = 1000");
+					statement.execute("RESET client_connection_check_interval");
+				}
+			}
+			catch (SQLException ex) {
+				supported = false;
+			}
+			this.checksClientConnection = supported;
+		}
+		return this.checksClientConnection;
+	}
+
+	private LockWaitWatcher watcher() throws SQLException {
+		if (this.watcher == null) {
+			this.watcher = new LockWaitWatcher(this.lock.connection(),
+					this.connection.unwrap(PGConnection.class).getBackendPID());
+		}
+		return this.watcher;
 	}
 
 	private String timeouts(@Nullable SqlScript script, String set) {
@@ -234,6 +326,10 @@ final class MigrationExecutor {
 		String sql = set + "lock_timeout = " + lockTimeout.toMillis();
 		if (statementTimeout != null) {
 			sql += "; " + set + "statement_timeout = " + statementTimeout.toMillis();
+		}
+		if (checksClientConnection()) {
+			// A runner killed mid-statement must not leave its statement running, holding its locks, until it ends.
+			sql += "; " + set + "client_connection_check_interval = 1000";
 		}
 		return sql;
 	}
@@ -256,6 +352,14 @@ final class MigrationExecutor {
 			Thread.currentThread().interrupt();
 			throw new MigrationException("Interrupted while waiting to retry a migration that hit lock_timeout.");
 		}
+	}
+
+	private static MigrationException lostLockMidway(Entry entry, int done, int total) {
+		return new MigrationException("Lost the migration lock while running " + entry.script() + ": the lock's "
+				+ "session ended (was it terminated?). This migration runs outside a transaction: " + done + " of its "
+				+ total + " statements ran and stay applied; the rest did not run and nothing was recorded, so that "
+				+ "two instances never migrate at once. Check what those statements did, then restart.",
+				entry.script(), null, 0, 0, null);
 	}
 
 	private static MigrationException lostLock(Entry entry) {
@@ -311,9 +415,7 @@ final class MigrationExecutor {
 		}
 		if (LOCK_NOT_AVAILABLE.equals(sqlState)) {
 			text.append("\nIt waited for a lock longer than lock_timeout ").append(retries + 1).append(" time(s). ")
-				.append("Another session holds a lock on the same object: find it with SELECT pid, state, query "
-						+ "FROM pg_stat_activity WHERE pid = ANY (pg_blocking_pids(<pid>)), let it finish, or raise "
-						+ "cairn.lock-timeout / cairn.lock-retries.");
+				.append(LockWaitWatcher.describe(ex));
 		}
 		text.append('\n').append(consequence);
 		return new MigrationException(text.toString(), scriptName, sqlState, (position != null) ? position.line() : 0,

@@ -188,7 +188,7 @@ public final class MigrationPlan {
 			return MigrationState.PENDING;
 		}
 		if (row.type() == MigrationType.BASELINE) {
-			return MigrationState.BELOW_BASELINE;
+			return MigrationState.BASELINE;
 		}
 		if (!row.success()) {
 			return MigrationState.FAILED;

@@ -1,13 +1,21 @@
 package dev.cairn.core;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -15,12 +23,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
@@ -63,26 +73,30 @@ final class MigrationSource {
 		Map<MigrationVersion, ResolvedMigration> downs = new HashMap<>();
 		Map<String, ResolvedMigration> repeatables = new HashMap<>();
 		Set<String> seen = new HashSet<>();
+		Map<ResolvedMigration, String> places = new IdentityHashMap<>();
 		for (String location : this.locations) {
+			List<String> roots = roots(location);
 			for (Resource resource : scan(location)) {
 				if (!seen.add(uri(resource))) {
 					continue;
 				}
 				ResolvedMigration migration = read(resource, location);
+				String subfolder = subfolder(uri(resource), roots);
+				places.put(migration, subfolder.isEmpty() ? location : location.replaceAll("/+$", "") + subfolder);
 				if (migration.repeatable()) {
-					putUnique(repeatables, migration.description(), migration, "repeatable migration");
+					putUnique(repeatables, migration.description(), migration, "repeatable migration", places);
 				}
 				else if (migration.type() == MigrationType.ROLLBACK) {
-					putUnique(downs, migration.version(), migration, "down file for version");
+					putUnique(downs, migration.version(), migration, "down file for version", places);
 				}
 				else {
-					putUnique(ups, migration.version(), migration, "version");
+					putUnique(ups, migration.version(), migration, "version", places);
 				}
 			}
 		}
 		for (JavaMigration java : this.javaMigrations) {
 			ResolvedMigration migration = ResolvedMigration.of(java);
-			putUnique(ups, migration.version(), migration, "version");
+			putUnique(ups, migration.version(), migration, "version", places);
 		}
 		List<ResolvedMigration> versioned = new ArrayList<>();
 		for (ResolvedMigration up : ups.values()) {
@@ -109,13 +123,19 @@ final class MigrationSource {
 				up.checksum(), down, null);
 	}
 
-	private static <K> void putUnique(Map<K, ResolvedMigration> map, K key, ResolvedMigration migration, String what) {
+	/**
+	 * Adds a migration under its key, refusing a second one; the message names where each file is, down to the
+	 * subfolder of its location ({@code places}), so that two files of the same name can be told apart.
+	 */
+	private static <K> void putUnique(Map<K, ResolvedMigration> map, K key, ResolvedMigration migration, String what,
+			Map<ResolvedMigration, String> places) {
 		ResolvedMigration earlier = map.putIfAbsent(key, migration);
 		if (earlier != null) {
 			String fix = migration.repeatable() ? "Rename one of them."
 					: "Versions compare as numbers, so 001 and 1 are the same; give one of them the next free version.";
 			throw new MigrationException("Two files have the same " + what + " " + key + ": " + earlier.script()
-					+ " (in " + earlier.location() + ") and " + migration.script() + " (in " + migration.location()
+					+ " (in " + places.getOrDefault(earlier, earlier.location()) + ") and " + migration.script()
+					+ " (in " + places.getOrDefault(migration, migration.location())
 					+ "). " + fix, migration.script(), null, 0, 0, null);
 		}
 	}
@@ -123,10 +143,17 @@ final class MigrationSource {
 	private List<Resource> scan(String location) {
 		String base = normalise(location);
 		try {
+			checkWalkable(location, base);
 			List<Resource> found = new ArrayList<>();
 			for (Resource resource : this.resolver.getResources(base + "/**/*")) {
 				String name = resource.getFilename();
-				if (name != null && name.toLowerCase(Locale.ROOT).endsWith(".sql") && !isDirectory(resource)) {
+				if (name != null && name.toLowerCase(Locale.ROOT).endsWith(".sql")) {
+					if (isDirectory(resource)) {
+						throw new MigrationException("Migration location " + location + " holds a folder named "
+								+ name + " (" + resource.getDescription() + "), which looks like a migration but "
+								+ "is not a file. Rename the folder so that its name does not end in .sql.", name,
+								null, 0, 0, null);
+					}
 					found.add(resource);
 				}
 			}
@@ -140,6 +167,61 @@ final class MigrationSource {
 		catch (IOException ex) {
 			throw new MigrationException("Cannot list migration location " + location + ": " + ex.getMessage()
 					+ ". Check that it exists and can be read.", null, null, 0, 0, ex);
+		}
+	}
+
+	private List<String> roots(String location) {
+		List<String> roots = new ArrayList<>();
+		try {
+			for (Resource root : this.resolver.getResources(normalise(location))) {
+				String uri = uri(root);
+				roots.add(uri.endsWith("/") ? uri : uri + "/");
+			}
+		}
+		catch (IOException ex) {
+			// Only for messages: without the roots they name the location without the subfolder.
+		}
+		return roots;
+	}
+
+	/**
+	 * Returns the folder below the location that holds a file ({@code /a/b}, or empty at the top), so that messages
+	 * about two files of the same name in different subfolders tell them apart.
+	 */
+	private static String subfolder(String uri, List<String> roots) {
+		for (String root : roots) {
+			if (uri.startsWith(root)) {
+				String relative = uri.substring(root.length());
+				int slash = relative.lastIndexOf('/');
+				return (slash > 0) ? "/" + relative.substring(0, slash) : "";
+			}
+		}
+		return "";
+	}
+
+	/**
+	 * Walks the folders of a file system location the way the resolver does, following links, because the resolver
+	 * only logs a folder it cannot walk (a symbolic link loop, a folder it may not read) and then finds nothing
+	 * there, which would read as a location without pending migrations.
+	 */
+	private void checkWalkable(String location, String base) throws IOException {
+		for (Resource root : this.resolver.getResources(base)) {
+			if (!root.isFile() || !root.getFile().isDirectory()) {
+				continue;
+			}
+			try (Stream<Path> walk = Files.walk(root.getFile().toPath(), FileVisitOption.FOLLOW_LINKS)) {
+				walk.forEach((path) -> {
+				});
+			}
+			catch (UncheckedIOException ex) {
+				IOException cause = ex.getCause();
+				String reason = (cause instanceof FileSystemLoopException) ? "the symbolic link " + cause.getMessage()
+						+ " points back to a folder that contains it" : cause.getClass().getSimpleName() + ": "
+								+ cause.getMessage();
+				throw new MigrationException("Cannot list migration location " + location + ": " + reason + ". "
+						+ "Remove the link or make the folder readable; Cairn refuses to run with a location it "
+						+ "cannot read completely, since it would miss migrations.", null, null, 0, 0, cause);
+			}
 		}
 	}
 
@@ -259,8 +341,11 @@ final class MigrationSource {
 			bytes = in.readAllBytes();
 		}
 		catch (IOException ex) {
-			throw new MigrationException("Cannot read migration " + name + " in " + location + ": " + ex.getMessage()
-					+ ". Check the file's permissions.", name, null, 0, 0, ex);
+			String reason = (ex instanceof NoSuchFileException || ex instanceof FileNotFoundException)
+					? "it cannot be opened (a broken symbolic link?)"
+					: (ex instanceof AccessDeniedException) ? "permission denied" : ex.getMessage();
+			throw new MigrationException("Cannot read migration " + name + " in " + location + ": " + reason
+					+ ". Check the file and its permissions.", name, null, 0, 0, ex);
 		}
 		return decode(bytes, name);
 	}

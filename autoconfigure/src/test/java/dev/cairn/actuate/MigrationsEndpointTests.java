@@ -10,12 +10,15 @@ import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationState;
 import dev.cairn.core.MigrationType;
+import dev.cairn.core.Migrator;
+import dev.cairn.core.MigratorSettings;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +31,8 @@ class MigrationsEndpointTests {
 
 	private final MigrationSnapshot snapshot = new MigrationSnapshot();
 
-	private final MigrationsEndpoint endpoint = new MigrationsEndpoint(this.snapshot);
+	private final MigrationsEndpoint endpoint = new MigrationsEndpoint(this.snapshot,
+			new Migrator(new SimpleDriverDataSource(), MigratorSettings.defaults()));
 
 	@Test
 	void describesTheLastRunAndEveryMigration() {
@@ -115,6 +119,16 @@ class MigrationsEndpointTests {
 		assertThat(new CairnHealthIndicator(this.snapshot).health(true).getStatus()).isEqualTo(Status.UNKNOWN);
 		assertThat(this.endpoint.migrations().lastRun()).isNull();
 		assertThat(this.endpoint.migrations().migrations()).isEmpty();
+	}
+
+	@Test
+	void currentVersionIsTheBaselineBeforeAnythingRunsAboveIt() {
+		MigrationInfo belowBaseline = new MigrationInfo("2", "seed", MigrationType.SQL, "002_seed.sql",
+				MigrationState.BELOW_BASELINE, "sha256:ab", null, null, null, null, null, false);
+		MigrationInfo baseline = new MigrationInfo("3", "more", MigrationType.SQL, "003_more.sql",
+				MigrationState.BASELINE, "sha256:ab", null, 1, "app", STARTED, 0, false);
+		this.snapshot.recordInfo(List.of(belowBaseline, baseline, pending("4", "004_later.sql")));
+		assertThat(this.endpoint.migrations().currentVersion()).isEqualTo("3");
 	}
 
 	private static MigrateResult result(MigrationInfo... migrations) {

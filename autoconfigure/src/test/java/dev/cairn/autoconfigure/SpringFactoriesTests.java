@@ -42,4 +42,11 @@ class SpringFactoriesTests {
 			.hasAtLeastOneElementOfType(DatabaseUrlEnvironmentPostProcessor.class);
 	}
 
+	@Test
+	void registersTheCommandEnvironmentPostProcessor() {
+		ArgumentResolver arguments = ArgumentResolver.of(DeferredLogFactory.class, new DeferredLogs());
+		assertThat(this.loader.load(EnvironmentPostProcessor.class, arguments))
+			.hasAtLeastOneElementOfType(CommandEnvironmentPostProcessor.class);
+	}
+
 }

@@ -196,10 +196,10 @@ class MigrationPlanTests {
 	}
 
 	@Test
-	void showsFileAtTheBaselineVersionAsBelowBaseline() {
+	void showsFileAtTheBaselineVersionAsTheBaseline() {
 		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("5"), file("6")),
 				history(baseline(1, "5"), applied(2, "6")), DEFAULTS);
-		assertThat(states(plan)).containsExactly(MigrationState.BELOW_BASELINE, MigrationState.BELOW_BASELINE,
+		assertThat(states(plan)).containsExactly(MigrationState.BELOW_BASELINE, MigrationState.BASELINE,
 				MigrationState.APPLIED);
 		assertThat(plan.pending()).isEmpty();
 		assertThat(plan.problems()).isEmpty();

@@ -181,7 +181,7 @@ class MigrationSourceTests {
 			.isThrownBy(() -> resolve("classpath:scenarios/source-duplicate-repeatable"))
 			.withMessage("Two files have the same repeatable migration my view: R__my_view.sql (in "
 					+ "classpath:scenarios/source-duplicate-repeatable) and R__my_view.sql (in "
-					+ "classpath:scenarios/source-duplicate-repeatable). Rename one of them.");
+					+ "classpath:scenarios/source-duplicate-repeatable/nested). Rename one of them.");
 	}
 
 	@Test

@@ -302,7 +302,8 @@ class MigratorTests {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		while (System.nanoTime() < deadline) {
 			Integer locks = jdbc().queryForObject(
-					"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted", Integer.class);
+					"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+							+ "(SELECT oid FROM pg_database WHERE datname = current_database())", Integer.class);
 			if (locks != null && locks > 0) {
 				return;
 			}

@@ -109,8 +109,8 @@ class OperationsTests {
 		MigrateResult result = new Migrator(this.database.dataSource(), settings).migrate();
 		assertThat(result.applied()).extracting(MigrateResult.Applied::script).containsExactly("004_add_role.sql");
 		assertThat(result.migrations()).extracting(MigrationInfo::state)
-			.containsExactly(MigrationState.BELOW_BASELINE, MigrationState.BELOW_BASELINE,
-					MigrationState.BELOW_BASELINE, MigrationState.APPLIED);
+			.containsExactly(MigrationState.BELOW_BASELINE, MigrationState.BELOW_BASELINE, MigrationState.BASELINE,
+					MigrationState.APPLIED);
 		assertThat(jdbc().queryForList("SELECT type || ' ' || version FROM cairn_history ORDER BY installed_rank",
 				String.class))
 			.containsExactly("BASELINE 3", "SQL 4");

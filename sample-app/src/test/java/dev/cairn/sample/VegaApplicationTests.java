@@ -104,6 +104,19 @@ class VegaApplicationTests {
 	}
 
 	@Test
+	void migrationsEndpointRefusesWriteOperationsByDefault() {
+		this.client.post()
+			.uri("/actuator/migrations/rollback")
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("count", 1))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(405);
+		this.client.post().uri("/actuator/migrations/migrate").exchange().expectStatus().isEqualTo(405);
+		this.client.get().uri("/actuator/migrations").exchange().expectBody().jsonPath("$.currentVersion").isEqualTo("6");
+	}
+
+	@Test
 	void healthShowsCairnUp() {
 		this.client.get()
 			.uri("/actuator/health")

@@ -1,0 +1,178 @@
+package dev.cairn.autoconfigure;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.cairn.core.MigrateResult;
+import dev.cairn.core.MigrationInfo;
+import dev.cairn.core.MigrationState;
+import dev.cairn.core.PlannedMigration;
+import dev.cairn.core.RepairAction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes what a {@code cairn.command} did as plain text for a terminal or a job log: a sentence, then a table.
+ */
+final class CommandPrinter {
+
+	private CommandPrinter() {
+	}
+
+	static String status(List<MigrationInfo> migrations) {
+		MigrationSnapshot snapshot = new MigrationSnapshot();
+		snapshot.recordInfo(migrations);
+		StringBuilder text = new StringBuilder();
+		text.append("Schema version: ").append(version(snapshot.currentVersion())).append('\n');
+		text.append("Applied: ").append(snapshot.count(MigrationState.APPLIED));
+		text.append(", pending: ").append(snapshot.count(MigrationState.PENDING));
+		text.append(", failed: ").append(snapshot.count(MigrationState.FAILED));
+		text.append(", modified: ").append(snapshot.count(MigrationState.MODIFIED));
+		text.append(", missing: ").append(snapshot.count(MigrationState.MISSING)).append("\n\n");
+		if (migrations.isEmpty()) {
+			return text.append("No migrations found.\n").toString();
+		}
+		List<List<String>> rows = new ArrayList<>();
+		for (MigrationInfo migration : migrations) {
+			rows.add(List.of(text(migration.version()), migration.description(), migration.type().name(),
+					migration.state().name(), instant(migration.installedOn()), text(migration.executionMs()),
+					migration.hasDown() ? "yes" : "no"));
+		}
+		return text.append(table(List.of("Version", "Description", "Type", "State", "Installed on", "Execution ms",
+				"Has down"), rows)).toString();
+	}
+
+	static String migrated(MigrateResult result) {
+		int count = result.applied().size();
+		if (count == 0) {
+			return "Schema up to date at version " + version(result.currentVersion()) + ": nothing to apply.\n";
+		}
+		return "Applied " + migrations(count) + " in " + result.duration().toMillis() + " ms; schema now at version "
+				+ version(result.currentVersion()) + ".\n\n" + changes(result);
+	}
+
+	static String rolledBack(MigrateResult result) {
+		int count = result.applied().size();
+		if (count == 0) {
+			return "Nothing to roll back; schema at version " + version(result.currentVersion()) + ".\n";
+		}
+		return "Rolled back " + migrations(count) + " in " + result.duration().toMillis()
+				+ " ms; schema now at version " + version(result.currentVersion()) + ".\n\n" + changes(result);
+	}
+
+	static String planned(List<PlannedMigration> planned, @Nullable String currentVersion) {
+		if (planned.isEmpty()) {
+			return "Nothing to apply: schema up to date at version " + version(currentVersion) + ".\n";
+		}
+		StringBuilder text = new StringBuilder();
+		text.append(migrations(planned.size())).append(" would be applied to the schema at version ")
+			.append(version(currentVersion))
+			.append(" (plan only: nothing was run).\n");
+		for (PlannedMigration migration : planned) {
+			text.append("\n-- ").append(migration.script());
+			if (migration.version() != null) {
+				text.append(" (version ").append(migration.version()).append(')');
+			}
+			text.append(migration.transactional() ? ": runs in one transaction\n"
+					: ": runs outside a transaction (cairn:no-transaction), statement by statement\n");
+			text.append(migration.sql());
+		}
+		return text.toString();
+	}
+
+	static String baselined(MigrationInfo baseline) {
+		return "Recorded a baseline at version " + baseline.version() + ": migrations up to it will never run, later "
+				+ "ones are pending.\n";
+	}
+
+	static String repaired(List<RepairAction> actions) {
+		if (actions.isEmpty()) {
+			return "Nothing to repair: no failed or modified migration.\n";
+		}
+		List<List<String>> rows = new ArrayList<>();
+		for (RepairAction action : actions) {
+			rows.add(List.of(text(action.version()), action.script(), action.action()));
+		}
+		return "Repaired " + migrations(actions.size()) + ".\n\n"
+				+ table(List.of("Version", "Script", "Repair"), rows);
+	}
+
+	static String valid(List<MigrationInfo> migrations) {
+		MigrationSnapshot snapshot = new MigrationSnapshot();
+		snapshot.recordInfo(migrations);
+		return "Valid: schema at version " + version(snapshot.currentVersion()) + ", "
+				+ snapshot.count(MigrationState.APPLIED) + " applied, nothing pending, failed, modified or missing.\n";
+	}
+
+	static String invalid(List<MigrationInfo> problems, @Nullable String engineMessage) {
+		StringBuilder text = new StringBuilder("Validation failed");
+		if (!problems.isEmpty()) {
+			text.append(": ").append(migrations(problems.size())).append(' ')
+				.append((problems.size() == 1) ? "needs" : "need")
+				.append(" attention.\n\n");
+			List<List<String>> rows = new ArrayList<>();
+			for (MigrationInfo migration : problems) {
+				rows.add(List.of(text(migration.version()), migration.script(), migration.state().name()));
+			}
+			text.append(table(List.of("Version", "Script", "State"), rows));
+		}
+		else {
+			text.append(".\n");
+		}
+		if (engineMessage != null) {
+			text.append('\n').append(engineMessage).append('\n');
+		}
+		return text.toString();
+	}
+
+	private static String changes(MigrateResult result) {
+		List<List<String>> rows = new ArrayList<>();
+		for (MigrateResult.Applied applied : result.applied()) {
+			rows.add(List.of(text(applied.version()), applied.description(), applied.type().name(), applied.script(),
+					String.valueOf(applied.execution().toMillis())));
+		}
+		return table(List.of("Version", "Description", "Type", "Script", "Execution ms"), rows);
+	}
+
+	/**
+	 * Lays out rows under headers in columns two spaces apart; the last column is not padded.
+	 */
+	static String table(List<String> headers, List<List<String>> rows) {
+		int[] widths = new int[headers.size()];
+		List<List<String>> all = new ArrayList<>();
+		all.add(headers);
+		all.addAll(rows);
+		for (List<String> row : all) {
+			for (int i = 0; i < row.size(); i++) {
+				widths[i] = Math.max(widths[i], row.get(i).length());
+			}
+		}
+		StringBuilder text = new StringBuilder();
+		for (List<String> row : all) {
+			StringBuilder line = new StringBuilder();
+			for (int i = 0; i < row.size(); i++) {
+				line.append((i < row.size() - 1) ? String.format("%-" + (widths[i] + 2) + "s", row.get(i)) : row.get(i));
+			}
+			text.append(line.toString().stripTrailing()).append('\n');
+		}
+		return text.toString();
+	}
+
+	private static String migrations(int count) {
+		return count + ((count == 1) ? " migration" : " migrations");
+	}
+
+	private static String version(@Nullable String version) {
+		return (version != null) ? version : "<none>";
+	}
+
+	private static String text(@Nullable Object value) {
+		return (value != null) ? value.toString() : "";
+	}
+
+	private static String instant(@Nullable Instant instant) {
+		return (instant != null) ? instant.truncatedTo(ChronoUnit.SECONDS).toString() : "";
+	}
+
+}

@@ -1,0 +1,106 @@
+package dev.cairn.autoconfigure;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.cairn.core.Migrator;
+import dev.cairn.test.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MigrationCommand}: exit codes and what goes to standard output and standard error.
+ */
+class MigrationCommandTests {
+
+	@RegisterExtension
+	final TestDatabase database = new TestDatabase();
+
+	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+	@Test
+	void refusesAnUnknownCommandWithUsageCode() {
+		assertThat(run(properties("upgrade"))).isEqualTo(MigrationCommand.USAGE);
+		assertThat(err()).contains("Unknown cairn.command 'upgrade'", "status, migrate, validate");
+	}
+
+	@Test
+	void refusesARollbackThatDoesNotSayHowFar() {
+		assertThat(run(properties("rollback"))).isEqualTo(MigrationCommand.USAGE);
+		assertThat(err()).contains("--cairn.target=0", "--cairn.count=1");
+		CairnProperties both = properties("rollback");
+		both.setTarget("0");
+		both.setCount(1);
+		assertThat(run(both)).isEqualTo(MigrationCommand.USAGE);
+	}
+
+	@Test
+	void refusesACountOutsideRollbackAndATargetThatIsNoVersion() {
+		CairnProperties count = properties("migrate");
+		count.setCount(2);
+		assertThat(run(count)).isEqualTo(MigrationCommand.USAGE);
+		CairnProperties target = properties("rollback");
+		target.setTarget("latest");
+		assertThat(run(target)).isEqualTo(MigrationCommand.USAGE);
+		assertThat(err()).contains("cairn.count only applies to the rollback command", "'latest' is not a version");
+	}
+
+	@Test
+	void explainsWhenCairnHasNoDatabase() {
+		assertThat(new MigrationCommand(properties("status"), () -> null, print(this.out), print(this.err)).run())
+			.isEqualTo(MigrationCommand.FAILURE);
+		assertThat(err()).contains("cairn.enabled=false", "spring.datasource.url");
+	}
+
+	@Test
+	void migratesThenShowsStatus() {
+		assertThat(run(properties("migrate"))).isEqualTo(MigrationCommand.SUCCESS);
+		assertThat(out()).contains("Applied 3 migrations", "schema now at version 3.");
+		this.out.reset();
+		assertThat(run(properties("status"))).isEqualTo(MigrationCommand.SUCCESS);
+		assertThat(out()).startsWith("Schema version: 3\nApplied: 3, pending: 0, failed: 0, modified: 0, missing: 0\n")
+			.contains("Version  Description");
+		assertThat(err()).isEmpty();
+	}
+
+	@Test
+	void failsWithTheEngineMessageOnStandardError() {
+		CairnProperties properties = properties("migrate");
+		properties.setLocations(List.of("classpath:scenarios/failure-in-third-statement"));
+		assertThat(run(properties)).isEqualTo(MigrationCommand.FAILURE);
+		assertThat(err()).startsWith("cairn migrate failed: Migration ").contains("line ");
+		assertThat(out()).isEmpty();
+	}
+
+	private int run(CairnProperties properties) {
+		return new MigrationCommand(properties, () -> new Migrator(this.database.dataSource(), properties.toSettings()),
+				print(this.out), print(this.err))
+			.run();
+	}
+
+	private static CairnProperties properties(String command) {
+		CairnProperties properties = new CairnProperties();
+		properties.setCommand(command);
+		properties.setLocations(List.of("classpath:scenarios/valid"));
+		return properties;
+	}
+
+	private static PrintStream print(ByteArrayOutputStream bytes) {
+		return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+	}
+
+	private String out() {
+		return this.out.toString(StandardCharsets.UTF_8);
+	}
+
+	private String err() {
+		return this.err.toString(StandardCharsets.UTF_8);
+	}
+
+}

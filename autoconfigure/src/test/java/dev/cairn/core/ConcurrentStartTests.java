@@ -1,0 +1,103 @@
+package dev.cairn.core;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import dev.cairn.test.TestDatabase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Eight application instances, each in a JVM of its own, booting at once against one database with 50 pending
+ * migrations: every migration is applied exactly once, every instance starts, and the ones that wait are told who
+ * holds the lock.
+ */
+class ConcurrentStartTests {
+
+	private static final int INSTANCES = 8;
+
+	private static final int MIGRATIONS = 50;
+
+	private static final Pattern WAITING = Pattern.compile("lockWaiting pid=(\\d+) application_name=(\\S+) .*");
+
+	@RegisterExtension
+	final TestDatabase database = new TestDatabase();
+
+	@TempDir
+	Path folder;
+
+	@Test
+	void eightInstancesBootingTogetherApplyEveryMigrationExactlyOnce() throws Exception {
+		Path migrations = Files.createDirectories(this.folder.resolve("migrations"));
+		for (int i = 1; i <= MIGRATIONS; i++) {
+			String sql = "CREATE TABLE table_%03d (id bigint PRIMARY KEY);\n".formatted(i);
+			if (i == 2) {
+				// Slow enough that the instances waiting for the lock report its holder at least once.
+				sql += "SELECT pg_sleep(8);\n";
+			}
+			Files.writeString(migrations.resolve("%03d_table_%03d.sql".formatted(i, i)), sql);
+		}
+		List<Process> processes = new ArrayList<>();
+		List<Path> outputs = new ArrayList<>();
+		for (int i = 0; i < INSTANCES; i++) {
+			Path output = this.folder.resolve("instance-" + i + ".log");
+			outputs.add(output);
+			processes.add(Instances.start(this.database, Instances.location(migrations), "instance-" + i, "", output));
+		}
+		List<String> logs = new ArrayList<>();
+		for (int i = 0; i < INSTANCES; i++) {
+			Process process = processes.get(i);
+			assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("instance-" + i + " finished").isTrue();
+			String log = Files.readString(outputs.get(i), StandardCharsets.UTF_8);
+			logs.add(log);
+			assertThat(process.exitValue()).as("exit code of instance-%d, which printed:%n%s", i, log).isZero();
+		}
+		List<String> appliers = new ArrayList<>();
+		int applied = 0;
+		for (int i = 0; i < INSTANCES; i++) {
+			int count = (int) logs.get(i).lines().filter((line) -> line.startsWith("applied ")).count();
+			applied += count;
+			if (count > 0) {
+				appliers.add("instance-" + i);
+			}
+		}
+		assertThat(applied).isEqualTo(MIGRATIONS);
+		assertThat(appliers).as("one instance applied all of them, in one run holding the lock").hasSize(1);
+		List<String> waits = logs.stream().flatMap(String::lines).filter((line) -> line.startsWith("lockWaiting"))
+			.toList();
+		assertThat(waits).as("the waiting instances report the holder").isNotEmpty();
+		for (String wait : waits) {
+			Matcher matcher = WAITING.matcher(wait);
+			assertThat(matcher.matches()).as(wait).isTrue();
+			assertThat(matcher.group(2)).as(wait).isEqualTo(appliers.get(0));
+			assertThat(wait).contains("last query: ");
+		}
+		JdbcTemplate jdbc = new JdbcTemplate(this.database.dataSource());
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM cairn_history", Integer.class)).isEqualTo(MIGRATIONS);
+		assertThat(jdbc.queryForObject("SELECT count(DISTINCT version) FROM cairn_history", Integer.class))
+			.isEqualTo(MIGRATIONS);
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM cairn_history WHERE NOT success", Integer.class)).isZero();
+		assertThat(jdbc.queryForList("SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'table\\_%' "
+				+ "ORDER BY relname", String.class))
+			.hasSize(MIGRATIONS)
+			.doesNotHaveDuplicates()
+			.startsWith("table_001")
+			.endsWith("table_050");
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+				+ "(SELECT oid FROM pg_database WHERE datname = current_database())", Integer.class))
+			.isZero();
+	}
+
+}

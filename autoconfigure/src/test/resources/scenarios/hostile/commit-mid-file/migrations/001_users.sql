@@ -1,0 +1,3 @@
+CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);
+COMMIT;
+CREATE TABLE teams (id int);

@@ -1,0 +1,2 @@
+-- Fast lookups by name
+CREATE INDEX CONCURRENTLY users_name ON users (name);

@@ -1,0 +1,2 @@
+-- cairn:no-transactions
+CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);

@@ -1,0 +1,3 @@
+-- Users
+-- Café owners
+COMMENT ON TABLE users IS 'people';

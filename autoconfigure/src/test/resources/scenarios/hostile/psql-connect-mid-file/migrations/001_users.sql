@@ -1,0 +1,3 @@
+CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);
+\connect other_database
+CREATE TABLE teams (id int);

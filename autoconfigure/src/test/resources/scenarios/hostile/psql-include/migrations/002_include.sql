@@ -1,0 +1,2 @@
+-- Pull in the rest
+\i 003_rest.sql

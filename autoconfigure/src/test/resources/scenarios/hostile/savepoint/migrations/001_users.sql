@@ -1,0 +1,3 @@
+CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);
+SAVEPOINT before_teams;
+CREATE TABLE teams (id int);

@@ -1,0 +1,2 @@
+/* outer /* inner */ still a comment
+ALTER TABLE users ADD COLUMN email text;

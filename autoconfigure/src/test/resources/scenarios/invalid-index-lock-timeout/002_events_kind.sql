@@ -1,0 +1,2 @@
+-- cairn:no-transaction
+CREATE INDEX CONCURRENTLY events_kind ON events (kind);

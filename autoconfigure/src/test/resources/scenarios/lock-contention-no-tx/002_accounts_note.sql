@@ -1,0 +1,2 @@
+-- cairn:no-transaction
+ALTER TABLE accounts ADD COLUMN note text;

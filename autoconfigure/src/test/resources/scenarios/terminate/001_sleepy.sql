@@ -1,0 +1,3 @@
+CREATE TABLE sleepy (id int);
+-- Long only where the session sets cairn_test.sleep.
+SELECT pg_sleep(coalesce(current_setting('cairn_test.sleep', true), '0')::float8);

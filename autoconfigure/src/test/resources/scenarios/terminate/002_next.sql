@@ -1,0 +1,1 @@
+CREATE TABLE next_one (id int);
