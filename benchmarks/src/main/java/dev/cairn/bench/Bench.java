@@ -274,6 +274,7 @@ public final class Bench {
 				}
 				Output output = launch(command, null);
 				if (output.exit() != 0) {
+					this.results.failures.put("profile " + kind + " " + tool.label, output.lastLines());
 					continue;
 				}
 				Map<String, String> result = output.fields("BENCH-RESULT");

@@ -59,6 +59,9 @@ final class CountingDataSource {
 			if (shape != null) {
 				record(shape, System.nanoTime() - start);
 			}
+			if (method.getName().equals("unwrap")) {
+				return result;
+			}
 			String sql = (args != null && args.length > 0 && args[0] instanceof String text) ? text : "?";
 			return wrapResult(result, sql);
 		};
