@@ -49,8 +49,12 @@ record Machine(int cpus, String memory, String postgres, String jdk, String psql
 			.orElse("?");
 		String commit = command("git", "-C", home.toString(), "log", "-1", "--format=%h (%ad, %s)", "--date=short")
 			.trim();
+		String engine = command("git", "-C", home.toString(), "log", "-1", "--format=%h", "--",
+				"../../autoconfigure/src/main")
+			.trim();
 		String dirty = command("git", "-C", home.toString(), "status", "--porcelain", "--", "../../autoconfigure")
 			.isBlank() ? "" : " + uncommitted engine changes";
+		commit = commit + "; engine last changed in " + engine;
 		return new Machine(Runtime.getRuntime().availableProcessors(), memory, postgres,
 				System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
 				command(options.psql, "--version").trim(), versions, commit + dirty);
