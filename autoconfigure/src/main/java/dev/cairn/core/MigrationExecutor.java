@@ -2,12 +2,18 @@ package dev.cairn.core;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
@@ -34,8 +40,8 @@ final class MigrationExecutor {
 
 	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
-	private static final String RESET_SESSION = "RESET ALL; SET SESSION AUTHORIZATION DEFAULT; DISCARD TEMP; "
-			+ "CLOSE ALL; UNLISTEN *";
+	private static final List<String> RESET_SESSION = List.of("RESET ALL", "SET SESSION AUTHORIZATION DEFAULT",
+			"DISCARD TEMP", "CLOSE ALL", "UNLISTEN *");
 
 	private final Connection connection;
 
@@ -45,9 +51,13 @@ final class MigrationExecutor {
 
 	private final MigratorSettings settings;
 
+	private static final Pattern BATCH_ENTRY = Pattern.compile("^Batch entry (\\d+) ");
+
 	private @Nullable LockWaitWatcher watcher;
 
-	private @Nullable String resetSession;
+	private @Nullable List<String> resetSession;
+
+	private int failedStatement = -1;
 
 	private @Nullable Boolean checksClientConnection;
 
@@ -127,21 +137,18 @@ final class MigrationExecutor {
 		resetSession();
 		for (int attempt = 0;; attempt++) {
 			long start = System.nanoTime();
-			int current = -1;
+			this.failedStatement = -1;
 			this.connection.setAutoCommit(false);
 			try (Statement statement = this.connection.createStatement()) {
 				statement.setEscapeProcessing(false);
-				statement.execute(timeouts(script, "SET LOCAL "));
 				if (script != null) {
-					for (current = 0; current < script.statements().size(); current++) {
-						execute(statement, script.statements().get(current));
-					}
-					current = -1;
+					runInBatches(statement, script.statements(), timeouts(script, "SET LOCAL "), resetSession());
 				}
 				else if (java != null) {
+					statement.execute(String.join("; ", timeouts(null, "SET LOCAL ")));
 					java.run(new JdbcTemplate(new SingleConnectionDataSource(this.connection, true)));
+					statement.execute(String.join("; ", resetSession()));
 				}
-				statement.execute(resetSession());
 				AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 				if (row == null) {
 					this.connection.rollback();
@@ -159,7 +166,8 @@ final class MigrationExecutor {
 					pause(attempt);
 					continue;
 				}
-				SqlStatement failed = (script != null && current >= 0) ? script.statements().get(current) : null;
+				SqlStatement failed = (script != null && this.failedStatement >= 0)
+						? script.statements().get(this.failedStatement) : null;
 				throw failure(entry.script(), script, failed, ex, attempt, consequence);
 			}
 			finally {
@@ -181,7 +189,7 @@ final class MigrationExecutor {
 		int done = from;
 		try (Statement statement = this.connection.createStatement()) {
 			statement.setEscapeProcessing(false);
-			statement.execute(timeouts(script, "SET "));
+			statement.execute(String.join("; ", timeouts(script, "SET ")));
 			try {
 				for (; done < script.statements().size(); done++) {
 					if (done > from && !this.lock.isHeld(this.connection)) {
@@ -195,7 +203,7 @@ final class MigrationExecutor {
 				boolean recorded = false;
 				SQLException cleanupFailure = null;
 				try {
-					statement.execute(resetSession());
+					statement.execute(String.join("; ", resetSession()));
 					recorded = this.history.insert(this.connection, entry.row(start, false, done), this.lock) != null;
 				}
 				catch (SQLException cleanup) {
@@ -213,13 +221,70 @@ final class MigrationExecutor {
 				}
 				throw failure;
 			}
-			statement.execute(resetSession());
+			statement.execute(String.join("; ", resetSession()));
 		}
 		AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 		if (row == null) {
 			throw lostLock(entry);
 		}
 		return row;
+	}
+
+	/**
+	 * Runs a transactional file's statements between the settings before and the reset after them, sending every
+	 * run of statements that return no rows as one JDBC batch: one round trip instead of one per statement. A
+	 * failure inside a batch still names its statement, whose index is left in {@link #failedStatement}.
+	 */
+	private void runInBatches(Statement statement, List<SqlStatement> statements, List<String> before,
+			List<String> after) throws SQLException {
+		List<String> batch = new ArrayList<>(before);
+		List<Integer> indexes = new ArrayList<>(Collections.nCopies(before.size(), -1));
+		for (int i = 0; i < statements.size(); i++) {
+			SqlStatement sql = statements.get(i);
+			if (SqlKeywords.returnsNoRows(sql)) {
+				batch.add(sql.sql());
+				indexes.add(i);
+				continue;
+			}
+			executeBatch(statement, batch, indexes);
+			this.failedStatement = i;
+			execute(statement, sql);
+		}
+		batch.addAll(after);
+		indexes.addAll(Collections.nCopies(after.size(), -1));
+		executeBatch(statement, batch, indexes);
+		this.failedStatement = -1;
+	}
+
+	private void executeBatch(Statement statement, List<String> batch, List<Integer> indexes) throws SQLException {
+		if (batch.isEmpty()) {
+			return;
+		}
+		LockWaitWatcher watcher = watcher();
+		watcher.start(this.settings.lockTimeout());
+		try {
+			for (String sql : batch) {
+				statement.addBatch(sql);
+			}
+			statement.executeBatch();
+		}
+		catch (BatchUpdateException ex) {
+			// Inside a transaction pgjdbc marks every entry failed; only its message says which one was.
+			Matcher entry = BATCH_ENTRY.matcher(String.valueOf(ex.getMessage()));
+			this.failedStatement = entry.find() ? indexes.get(Math.min(Integer.parseInt(entry.group(1)),
+					indexes.size() - 1)) : -1;
+			SQLException cause = (ex.getNextException() != null) ? ex.getNextException() : ex;
+			if (LOCK_NOT_AVAILABLE.equals(cause.getSQLState())) {
+				watcher.note(cause);
+			}
+			throw cause;
+		}
+		finally {
+			watcher.stop();
+			statement.clearBatch();
+			batch.clear();
+			indexes.clear();
+		}
 	}
 
 	private void executeWithRetries(Statement statement, SqlStatement sql) throws SQLException {
@@ -270,18 +335,19 @@ final class MigrationExecutor {
 	 * connection had before the first migration ran ({@code application_name}, a pool's {@code search_path} or
 	 * role), which {@code RESET ALL} alone would lose. The first call, before any migration runs, records them.
 	 */
-	private String resetSession() throws SQLException {
+	private List<String> resetSession() throws SQLException {
 		if (this.resetSession == null) {
-			String restore = null;
+			List<String> reset = new ArrayList<>(RESET_SESSION);
 			try (Statement statement = this.connection.createStatement();
-					ResultSet result = statement.executeQuery("SELECT string_agg(format('SELECT set_config(%L, %L, "
-							+ "false)', name, setting), '; ') FROM pg_settings WHERE source = 'session' "
+					ResultSet result = statement.executeQuery("SELECT 'DO $cairn_restore$ BEGIN ' || string_agg("
+							+ "format('PERFORM set_config(%L, %L, false);', name, setting), ' ') "
+							+ "|| ' END $cairn_restore$' FROM pg_settings WHERE source = 'session' "
 							+ "AND name <> 'session_authorization'")) {
-				if (result.next()) {
-					restore = result.getString(1);
+				if (result.next() && result.getString(1) != null) {
+					reset.add(result.getString(1));
 				}
 			}
-			this.resetSession = RESET_SESSION + ((restore != null) ? "; " + restore : "");
+			this.resetSession = List.copyOf(reset);
 			checksClientConnection();
 		}
 		return this.resetSession;
@@ -318,18 +384,19 @@ final class MigrationExecutor {
 		return this.watcher;
 	}
 
-	private String timeouts(@Nullable SqlScript script, String set) {
+	private List<String> timeouts(@Nullable SqlScript script, String set) {
 		Duration lockTimeout = (script != null && script.lockTimeout() != null) ? script.lockTimeout()
 				: this.settings.lockTimeout();
 		Duration statementTimeout = (script != null && script.statementTimeout() != null) ? script.statementTimeout()
 				: this.settings.statementTimeout();
-		String sql = set + "lock_timeout = " + lockTimeout.toMillis();
+		List<String> sql = new ArrayList<>();
+		sql.add(set + "lock_timeout = " + lockTimeout.toMillis());
 		if (statementTimeout != null) {
-			sql += "; " + set + "statement_timeout = " + statementTimeout.toMillis();
+			sql.add(set + "statement_timeout = " + statementTimeout.toMillis());
 		}
 		if (checksClientConnection()) {
 			// A runner killed mid-statement must not leave its statement running, holding its locks, until it ends.
-			sql += "; " + set + "client_connection_check_interval = 1000";
+			sql.add(set + "client_connection_check_interval = 1000");
 		}
 		return sql;
 	}

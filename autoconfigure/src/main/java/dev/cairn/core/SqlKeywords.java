@@ -55,6 +55,26 @@ final class SqlKeywords {
 		return sql.substring(modes).strip();
 	}
 
+	/**
+	 * Tells whether a statement surely returns no rows, so that it may go into a JDBC batch (where a result set is an
+	 * error). Conservative: anything that might return rows, or that the batch cannot carry, says no.
+	 */
+	static boolean returnsNoRows(SqlStatement statement) {
+		if (statement.copyData() != null) {
+			return false;
+		}
+		String first = new SqlKeywords(statement.sql()).next();
+		if (first == null) {
+			return false;
+		}
+		return switch (first) {
+			case "CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "TRUNCATE", "DO", "SET", "RESET", "LOCK",
+					"REFRESH", "SECURITY", "ANALYZE" -> true;
+			case "INSERT", "UPDATE", "DELETE", "MERGE" -> !statement.sql().toUpperCase(Locale.ROOT).contains("RETURNING");
+			default -> false;
+		};
+	}
+
 	static @Nullable String outsideTransactionOnly(String sql) {
 		SqlKeywords keywords = new SqlKeywords(sql);
 		String first = keywords.next();
