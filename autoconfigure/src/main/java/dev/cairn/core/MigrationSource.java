@@ -282,15 +282,17 @@ final class MigrationSource {
 				throw badName(name, location, "repeatable migrations are re-applied when they change and have no "
 						+ "up or down variants");
 			}
-			String text = text(resource, name, location);
+			byte[] bytes = bytes(resource, name, location);
+			String text = decode(bytes, name);
 			return new ResolvedMigration(null, describe(description), MigrationType.REPEATABLE, name, location, text,
-					checksum(text), null, null);
+					checksum(bytes, text), null, null);
 		}
 		if (!versioned.matches() || describe(versioned.group(2)).isEmpty()) {
 			throw badName(name, location, null);
 		}
 		MigrationVersion version = MigrationVersion.parse(versioned.group(1));
-		String text = text(resource, name, location);
+		byte[] bytes = bytes(resource, name, location);
+		String text = decode(bytes, name);
 		MigrationType type;
 		if (".down".equals(versioned.group(3))) {
 			type = MigrationType.ROLLBACK;
@@ -298,8 +300,8 @@ final class MigrationSource {
 		else {
 			type = hasNoTransactionDirective(text) ? MigrationType.SQL_NO_TX : MigrationType.SQL;
 		}
-		return new ResolvedMigration(version, describe(versioned.group(2)), type, name, location, text, checksum(text),
-				null, null);
+		return new ResolvedMigration(version, describe(versioned.group(2)), type, name, location, text,
+				checksum(bytes, text), null, null);
 	}
 
 	private static MigrationException badName(String name, String location, @Nullable String reason) {
@@ -335,10 +337,9 @@ final class MigrationSource {
 		return false;
 	}
 
-	private static String text(Resource resource, String name, String location) {
-		byte[] bytes;
+	private static byte[] bytes(Resource resource, String name, String location) {
 		try (InputStream in = resource.getInputStream()) {
-			bytes = in.readAllBytes();
+			return in.readAllBytes();
 		}
 		catch (IOException ex) {
 			String reason = (ex instanceof NoSuchFileException || ex instanceof FileNotFoundException)
@@ -347,7 +348,6 @@ final class MigrationSource {
 			throw new MigrationException("Cannot read migration " + name + " in " + location + ": " + reason
 					+ ". Check the file and its permissions.", name, null, 0, 0, ex);
 		}
-		return decode(bytes, name);
 	}
 
 	static String decode(byte[] bytes, String name) {
@@ -394,14 +394,43 @@ final class MigrationSource {
 	 * @param text the decoded text, BOM already stripped
 	 * @return {@code sha256:} followed by the hex digest
 	 */
-	static String checksum(String text) {
-		MessageDigest digest;
+	static String checksum(byte[] bytes, String text) {
+		return alreadyNormal(bytes) ? "sha256:" + HexFormat.of().formatHex(sha256().digest(bytes)) : checksum(text);
+	}
+
+	/**
+	 * Tells whether normalising would leave the file's bytes as they are: no BOM, no CR, and no whitespace at the
+	 * end of a line; then the checksum is the digest of the bytes themselves, without building the normalised text.
+	 * A line ending in a non-ASCII character takes the slow path, which knows every Unicode space.
+	 */
+	private static boolean alreadyNormal(byte[] bytes) {
+		if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF) {
+			return false;
+		}
+		for (int i = 0; i < bytes.length; i++) {
+			if (bytes[i] == '\r' || (bytes[i] == '\n' && i > 0 && lineEndIsDirty(bytes[i - 1]))) {
+				return false;
+			}
+		}
+		return bytes.length == 0 || bytes[bytes.length - 1] == '\n' || !lineEndIsDirty(bytes[bytes.length - 1]);
+	}
+
+	private static boolean lineEndIsDirty(byte last) {
+		return last < 0 || last == ' ' || last == '\t' || last == 0x0B || last == '\f'
+				|| (last >= 0x1C && last <= 0x1F);
+	}
+
+	private static MessageDigest sha256() {
 		try {
-			digest = MessageDigest.getInstance("SHA-256");
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	static String checksum(String text) {
+		MessageDigest digest = sha256();
 		StringBuilder normalised = new StringBuilder(text.length());
 		int length = text.length();
 		int lineStart = 0;

@@ -351,4 +351,22 @@ class MigrationSourceTests {
 		}
 	}
 
+
+	@Test
+	void checksumOfTheBytesEqualsTheChecksumOfTheNormalisedText() {
+		java.util.Random random = new java.util.Random(42);
+		String[] pieces = { "CREATE TABLE t (id int);", " ", "\t", "\n", "\r\n", "\r", "é", "\u2003", "x", "--c",
+				"\u000B", "\u001F", "😀" };
+		for (int i = 0; i < 5000; i++) {
+			StringBuilder text = new StringBuilder();
+			int length = random.nextInt(12);
+			for (int j = 0; j < length; j++) {
+				text.append(pieces[random.nextInt(pieces.length)]);
+			}
+			byte[] bytes = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			assertThat(MigrationSource.checksum(bytes, text.toString())).as(text.toString())
+				.isEqualTo(MigrationSource.checksum(text.toString()));
+		}
+	}
+
 }
