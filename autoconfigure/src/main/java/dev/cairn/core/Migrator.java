@@ -73,7 +73,13 @@ public final class Migrator {
 	public MigrateResult migrate() {
 		Run run = null;
 		try {
-			run = start();
+			List<ResolvedMigration> resolved = this.source.resolve();
+			MigrateResult upToDate = upToDate(resolved);
+			if (upToDate != null) {
+				this.listener.runFinished(upToDate);
+				return upToDate;
+			}
+			run = start(resolved);
 			try (Run locked = run) {
 				if (locked.rows.isEmpty() && this.settings.baselineVersion() != null) {
 					locked.record(recordBaseline(locked, this.settings.baselineVersion()), false);
@@ -95,6 +101,28 @@ public final class Migrator {
 			this.listener.runFailed(failure, (run != null) ? run.lock.waited() : Duration.ZERO);
 			throw failure;
 		}
+	}
+
+	/**
+	 * Looks, without the lock and on one connection, whether there is nothing to do: then a run needs neither the
+	 * lock nor its second connection, which is what most application starts find. Anything pending, or anything
+	 * wrong, takes the locked path, which reads the history again under the lock.
+	 */
+	private @Nullable MigrateResult upToDate(List<ResolvedMigration> resolved) throws SQLException {
+		Instant startedAt = Instant.now();
+		List<AppliedMigration> rows;
+		try (Connection connection = this.dataSource.getConnection()) {
+			rows = this.history.readIfExists(connection);
+		}
+		if (rows.isEmpty()) {
+			return null;
+		}
+		MigrationPlan plan = MigrationPlan.of(resolved, rows, this.settings);
+		if (!plan.pending().isEmpty() || !plan.problems().isEmpty()) {
+			return null;
+		}
+		return new MigrateResult(startedAt, Instant.now(), Duration.ZERO, List.of(), plan.currentVersion(),
+				plan.migrations());
 	}
 
 	/**
@@ -313,8 +341,11 @@ public final class Migrator {
 	}
 
 	private Run start() throws SQLException {
+		return start(this.source.resolve());
+	}
+
+	private Run start(List<ResolvedMigration> resolved) throws SQLException {
 		Instant startedAt = Instant.now();
-		List<ResolvedMigration> resolved = this.source.resolve();
 		AdvisoryLock lock = AdvisoryLock.acquire(this.dataSource, this.history.displayName(),
 				this.settings.lockWaitTimeout(), this.listener);
 		Connection connection = null;
