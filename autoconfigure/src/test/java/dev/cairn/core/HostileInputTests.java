@@ -7,11 +7,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -26,6 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.cairn.test.TestDatabase;
+
+import static dev.cairn.test.PostgresClient.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -277,31 +276,6 @@ class HostileInputTests {
 			}
 		}
 		return properties;
-	}
-
-	/**
-	 * Dumps the schema, without the history table (whose rows are compared on their own) and without pg_dump's
-	 * random {@code \restrict} guards.
-	 */
-	static String schema(TestDatabase database) throws Exception {
-		String dump = run("pg_dump", "--schema-only", "--no-owner", "--no-privileges", "-T", "cairn_history", "-d",
-				database.libpqUri());
-		List<String> kept = new ArrayList<>();
-		for (String line : dump.split("\n")) {
-			if (!line.startsWith("\\restrict") && !line.startsWith("\\unrestrict")) {
-				kept.add(line);
-			}
-		}
-		return String.join("\n", kept);
-	}
-
-	private static String run(String... command) throws Exception {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		byte[] output = process.getInputStream().readAllBytes();
-		assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-		String text = new String(output, StandardCharsets.UTF_8);
-		assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + text).isZero();
-		return text;
 	}
 
 	private static Path casesFolder() {

@@ -1,16 +1,13 @@
 package dev.cairn.core;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.cairn.test.PostgresClient;
 import dev.cairn.test.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +24,7 @@ class OperationsTests {
 	@Test
 	void rollsEverythingBackAndMigratesAgainToTheSameSchema() throws Exception {
 		migrator("ops-roundtrip").migrate();
-		String migrated = schema();
+		String migrated = PostgresClient.schema(this.database);
 		MigrateResult rollback = migrator("ops-roundtrip").rollback("0");
 		assertThat(rollback.applied()).extracting(MigrateResult.Applied::script)
 			.containsExactly("003_scans_status_index.down.sql", "002_scans.down.sql", "001_projects.down.sql");
@@ -39,7 +36,7 @@ class OperationsTests {
 			.containsExactly("SQL", "SQL", "SQL_NO_TX", "ROLLBACK", "ROLLBACK", "ROLLBACK");
 		MigrateResult again = migrator("ops-roundtrip").migrate();
 		assertThat(again.applied()).hasSize(3);
-		assertThat(schema()).isEqualTo(migrated);
+		assertThat(PostgresClient.schema(this.database)).isEqualTo(migrated);
 	}
 
 	@Test
@@ -100,7 +97,7 @@ class OperationsTests {
 	@Test
 	void baselinesADatabaseBuiltByHandAndRunsOnlyWhatComesAfter() throws Exception {
 		for (String file : List.of("001_create_users.sql", "002_add_email.sql", "003_seed_users.sql")) {
-			psql("-f", scenarioFile("ops-baseline/" + file));
+			PostgresClient.psql(this.database, "-f", scenarioFile("ops-baseline/" + file));
 		}
 		MigratorSettings settings = MigratorSettings.builder()
 			.locations("classpath:scenarios/ops-baseline")
@@ -196,29 +193,8 @@ class OperationsTests {
 		return Boolean.TRUE.equals(jdbc().queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, name));
 	}
 
-	private String schema() throws Exception {
-		String dump = run("pg_dump", "--schema-only", "--no-owner", "-T", "cairn_history", "-d",
-				this.database.libpqUri());
-		return dump.replaceAll("(?m)^\\\\(un)?restrict .*$", "");
-	}
-
-	private void psql(String... arguments) throws Exception {
-		List<String> command = new ArrayList<>(List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
-				this.database.libpqUri()));
-		command.addAll(List.of(arguments));
-		run(command.toArray(String[]::new));
-	}
-
 	private static String scenarioFile(String path) throws Exception {
 		return java.nio.file.Path.of(OperationsTests.class.getResource("/scenarios/" + path).toURI()).toString();
-	}
-
-	private static String run(String... command) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-		assertThat(process.exitValue()).as(output).isZero();
-		return output;
 	}
 
 	/**

@@ -1,20 +1,17 @@
 package dev.cairn.core;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.cairn.test.PostgresClient;
 import dev.cairn.test.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,10 +35,10 @@ class PsqlParityTests {
 		new Migrator(this.cairn.dataSource(), MigratorSettings.builder().locations("filesystem:" + folder).build())
 			.migrate();
 		for (Path file : sqlFiles(folder)) {
-			run("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", this.psql.libpqUri(), "-f", file.toString());
+			PostgresClient.psql(this.psql, "-f", file.toString());
 		}
-		assertThat(dump(this.cairn, "--schema-only")).isEqualTo(dump(this.psql, "--schema-only"));
-		assertThat(dump(this.cairn, "--data-only")).isEqualTo(dump(this.psql, "--data-only"));
+		assertThat(PostgresClient.schema(this.cairn)).isEqualTo(PostgresClient.schema(this.psql));
+		assertThat(PostgresClient.dump(this.cairn, "--data-only")).isEqualTo(PostgresClient.dump(this.psql, "--data-only"));
 	}
 
 	private static Path scenarioFolder(String scenario) throws URISyntaxException {
@@ -54,35 +51,6 @@ class PsqlParityTests {
 				.sorted()
 				.toList();
 		}
-	}
-
-	private static String dump(TestDatabase database, String what) throws Exception {
-		String dump = run("pg_dump", "--no-owner", "--no-privileges", "-T", "cairn_history", what, "-d",
-				database.libpqUri());
-		List<String> kept = new ArrayList<>();
-		for (String line : dump.split("\n")) {
-			if (!line.startsWith("\\restrict") && !line.startsWith("\\unrestrict")) {
-				kept.add(line);
-			}
-		}
-		return String.join("\n", kept);
-	}
-
-	private static String run(String... command) throws Exception {
-		Process process;
-		try {
-			process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(command[0] + " is needed for this test and was not found on the PATH ("
-					+ ex.getMessage() + "). Install the PostgreSQL client (Debian: apt-get install postgresql-client).",
-					ex);
-		}
-		byte[] output = process.getInputStream().readAllBytes();
-		assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-		String text = new String(output, StandardCharsets.UTF_8);
-		assertThat(process.exitValue()).as(String.join(" ", command) + File.separator + text).isZero();
-		return text;
 	}
 
 }

@@ -1,0 +1,85 @@
+package dev.cairn.test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs PostgreSQL's own client programs, {@code psql} and {@code pg_dump}, against a test database: the yardstick
+ * for what Cairn leaves behind.
+ */
+public final class PostgresClient {
+
+	private PostgresClient() {
+	}
+
+	/**
+	 * Runs {@code psql} on a database, stopping at the first error.
+	 * @param database the database
+	 * @param arguments more arguments, for example {@code -f file.sql}
+	 * @return what psql printed
+	 */
+	public static String psql(TestDatabase database, String... arguments) {
+		List<String> command = new ArrayList<>(
+				List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", database.libpqUri()));
+		command.addAll(List.of(arguments));
+		return run(command.toArray(String[]::new));
+	}
+
+	/**
+	 * Dumps the schema, without the history table and without pg_dump's random {@code \restrict} guards, so that two
+	 * dumps of equal schemas are equal.
+	 * @param database the database
+	 * @return the dump
+	 */
+	public static String schema(TestDatabase database) {
+		return dump(database, "--schema-only");
+	}
+
+	/**
+	 * Dumps a database as {@link #schema(TestDatabase)} does, with the given pg_dump option.
+	 * @param database the database
+	 * @param what {@code --schema-only} or {@code --data-only}
+	 * @return the dump
+	 */
+	public static String dump(TestDatabase database, String what) {
+		String dump = run("pg_dump", what, "--no-owner", "--no-privileges", "-T", "cairn_history", "-d",
+				database.libpqUri());
+		List<String> kept = new ArrayList<>();
+		for (String line : dump.split("\n")) {
+			if (!line.startsWith("\\restrict") && !line.startsWith("\\unrestrict")) {
+				kept.add(line);
+			}
+		}
+		return String.join("\n", kept);
+	}
+
+	/**
+	 * Runs a command, failing the test unless it exits with 0.
+	 * @param command the program and its arguments
+	 * @return what it printed, standard error included
+	 */
+	public static String run(String... command) {
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(process.waitFor(2, TimeUnit.MINUTES)).as(String.join(" ", command) + " finished").isTrue();
+			assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
+			return output;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(command[0] + " is needed for this test and could not be run ("
+					+ ex.getMessage() + "). Install the PostgreSQL client (Debian: apt-get install postgresql-client).",
+					ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
