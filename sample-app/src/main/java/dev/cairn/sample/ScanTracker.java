@@ -39,8 +39,14 @@ public class ScanTracker {
 		return project;
 	}
 
+	/**
+	 * Records a scan with its findings; a scan sent again with the same idempotency key is not recorded twice.
+	 * @param projectId the project
+	 * @param scan the scan
+	 * @return the scan, and whether this call recorded it; empty when the project does not exist
+	 */
 	@Transactional
-	public Optional<Scan> recordScan(UUID projectId, NewScan scan) {
+	public Optional<RecordedScan> recordScan(UUID projectId, NewScan scan) {
 		boolean exists = this.jdbc.sql("SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?)")
 			.param(projectId)
 			.query(Boolean.class)
@@ -48,15 +54,26 @@ public class ScanTracker {
 		if (!exists) {
 			return Optional.empty();
 		}
-		Scan recorded = this.jdbc.sql("""
+		Optional<Scan> inserted = this.jdbc.sql("""
 				INSERT INTO scans (project_id, status, started_at, finished_at, idempotency_key)
 				VALUES (:project, 'succeeded', now(), now(), :key)
+				ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 				RETURNING id, project_id, status, :findings AS findings, created_at""")
 			.param("project", projectId)
 			.param("key", scan.idempotencyKey())
 			.param("findings", scan.findings().size())
 			.query(Scan.class)
-			.single();
+			.optional();
+		if (inserted.isEmpty()) {
+			return Optional.of(new RecordedScan(this.jdbc.sql("""
+					SELECT s.id, s.project_id, s.status,
+					       (SELECT count(*) FROM findings f WHERE f.scan_id = s.id) AS findings, s.created_at
+					FROM scans s WHERE s.project_id = ? AND s.idempotency_key = ?""")
+				.params(projectId, scan.idempotencyKey())
+				.query(Scan.class)
+				.single(), false));
+		}
+		Scan recorded = inserted.get();
 		for (NewFinding finding : scan.findings()) {
 			this.jdbc.sql("""
 					INSERT INTO findings (scan_id, rule_id, severity, title, file_path, line_number, confidence)
@@ -66,7 +83,7 @@ public class ScanTracker {
 				.update();
 		}
 		event(projectId, "scan.recorded", "{\"findings\": " + scan.findings().size() + "}");
-		return Optional.of(recorded);
+		return Optional.of(new RecordedScan(recorded, true));
 	}
 
 	public List<Finding> findings(String severity) {
@@ -85,6 +102,9 @@ public class ScanTracker {
 	}
 
 	public record Project(UUID id, String name, Instant createdAt, long scans) {
+	}
+
+	public record RecordedScan(Scan scan, boolean created) {
 	}
 
 	public record NewScan(String idempotencyKey, List<NewFinding> findings) {

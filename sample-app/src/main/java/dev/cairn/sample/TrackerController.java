@@ -52,7 +52,8 @@ class TrackerController {
 	ResponseEntity<Scan> recordScan(@PathVariable UUID id, @RequestBody NewScan scan) {
 		scan.findings().forEach((finding) -> checkSeverity(finding.severity()));
 		return this.tracker.recordScan(id, scan)
-			.map((recorded) -> ResponseEntity.status(HttpStatus.CREATED).body(recorded))
+			.map((recorded) -> ResponseEntity.status(recorded.created() ? HttpStatus.CREATED : HttpStatus.OK)
+				.body(recorded.scan()))
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No project " + id));
 	}
 

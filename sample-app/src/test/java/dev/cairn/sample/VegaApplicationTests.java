@@ -177,6 +177,28 @@ class VegaApplicationTests {
 			.jsonPath("$[0].filePath").isEqualTo("app/db.py")
 			.jsonPath("$[0].confidence").isEqualTo(0.9);
 		this.client.get().uri("/findings?severity=urgent").exchange().expectStatus().isBadRequest();
+		Map<String, Object> retried = Map.of("idempotencyKey", "ci-run-7", "findings", List.of());
+		String first = new String(this.client.post()
+			.uri("/projects/{id}/scans", projectId)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(retried)
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody()
+			.returnResult()
+			.getResponseBody());
+		String replay = new String(this.client.post()
+			.uri("/projects/{id}/scans", projectId)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(retried)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody());
+		assertThat(replay).isEqualTo(first);
 		this.client.post()
 			.uri("/projects/{id}/scans", "00000000-0000-0000-0000-000000000000")
 			.contentType(MediaType.APPLICATION_JSON)
