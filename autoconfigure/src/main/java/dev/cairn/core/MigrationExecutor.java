@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -17,8 +16,6 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.ServerErrorMessage;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
@@ -40,9 +37,6 @@ final class MigrationExecutor {
 
 	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
-	private static final List<String> RESET_SESSION = List.of("RESET ALL", "SET SESSION AUTHORIZATION DEFAULT",
-			"DISCARD TEMP", "CLOSE ALL", "UNLISTEN *");
-
 	private final Connection connection;
 
 	private final HistoryTable history;
@@ -51,15 +45,13 @@ final class MigrationExecutor {
 
 	private final MigratorSettings settings;
 
+	private final SessionSettings session;
+
 	private static final Pattern BATCH_ENTRY = Pattern.compile("^Batch entry (\\d+) ");
 
 	private @Nullable LockWaitWatcher watcher;
 
-	private @Nullable List<String> resetSession;
-
 	private int failedStatement = -1;
-
-	private @Nullable Boolean checksClientConnection;
 
 	private int retries;
 
@@ -68,6 +60,7 @@ final class MigrationExecutor {
 		this.history = history;
 		this.lock = lock;
 		this.settings = settings;
+		this.session = new SessionSettings(connection, settings);
 	}
 
 	/**
@@ -134,7 +127,7 @@ final class MigrationExecutor {
 
 	private AppliedMigration inTransaction(Entry entry, @Nullable SqlScript script, @Nullable JavaBody java,
 			String consequence) throws SQLException {
-		resetSession();
+		this.session.resetSession();
 		for (int attempt = 0;; attempt++) {
 			long start = System.nanoTime();
 			this.failedStatement = -1;
@@ -142,12 +135,13 @@ final class MigrationExecutor {
 			try (Statement statement = this.connection.createStatement()) {
 				statement.setEscapeProcessing(false);
 				if (script != null) {
-					runInBatches(statement, script.statements(), timeouts(script, "SET LOCAL "), resetSession());
+					runInBatches(statement, script.statements(), this.session.timeouts(script, "SET LOCAL "),
+							this.session.resetSession());
 				}
 				else if (java != null) {
-					statement.execute(String.join("; ", timeouts(null, "SET LOCAL ")));
+					statement.execute(String.join("; ", this.session.timeouts(null, "SET LOCAL ")));
 					java.run(new JdbcTemplate(new SingleConnectionDataSource(this.connection, true)));
-					statement.execute(String.join("; ", resetSession()));
+					statement.execute(String.join("; ", this.session.resetSession()));
 				}
 				AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 				if (row == null) {
@@ -162,13 +156,13 @@ final class MigrationExecutor {
 				if (ex instanceof MigrationException migrationException) {
 					throw migrationException;
 				}
-				if (LOCK_NOT_AVAILABLE.equals(sqlState(ex)) && attempt < this.settings.lockRetries()) {
+				if (LOCK_NOT_AVAILABLE.equals(MigrationFailure.sqlState(ex)) && attempt < this.settings.lockRetries()) {
 					pause(attempt);
 					continue;
 				}
 				SqlStatement failed = (script != null && this.failedStatement >= 0)
 						? script.statements().get(this.failedStatement) : null;
-				throw failure(entry.script(), script, failed, ex, attempt, consequence);
+				throw MigrationFailure.of(entry.script(), script, failed, ex, attempt, consequence);
 			}
 			finally {
 				// A terminated session closes the connection; failing here would hide the migration's own error.
@@ -181,7 +175,7 @@ final class MigrationExecutor {
 
 	private AppliedMigration statementByStatement(Entry entry, SqlScript script, int from) throws SQLException {
 		long start = System.nanoTime();
-		resetSession();
+		this.session.resetSession();
 		if (!this.lock.isHeld(this.connection)) {
 			throw lostLock(entry);
 		}
@@ -189,7 +183,7 @@ final class MigrationExecutor {
 		int done = from;
 		try (Statement statement = this.connection.createStatement()) {
 			statement.setEscapeProcessing(false);
-			statement.execute(String.join("; ", timeouts(script, "SET ")));
+			statement.execute(String.join("; ", this.session.timeouts(script, "SET ")));
 			try {
 				for (; done < script.statements().size(); done++) {
 					if (done > from && !this.lock.isHeld(this.connection)) {
@@ -203,13 +197,13 @@ final class MigrationExecutor {
 				boolean recorded = false;
 				SQLException cleanupFailure = null;
 				try {
-					statement.execute(String.join("; ", resetSession()));
+					statement.execute(String.join("; ", this.session.resetSession()));
 					recorded = this.history.insert(this.connection, entry.row(start, false, done), this.lock) != null;
 				}
 				catch (SQLException cleanup) {
 					cleanupFailure = cleanup;
 				}
-				MigrationException failure = failure(entry.script(), script, script.statements().get(done), ex,
+				MigrationException failure = MigrationFailure.of(entry.script(), script, script.statements().get(done), ex,
 						this.retries, "This migration runs outside a transaction: " + done + " of its " + total
 								+ " statements ran and stay applied, and " + (recorded ? "the history records it as "
 										+ "failed at statement " + (done + 1) + ". Fix the cause, then run repair: it "
@@ -221,7 +215,7 @@ final class MigrationExecutor {
 				}
 				throw failure;
 			}
-			statement.execute(String.join("; ", resetSession()));
+			statement.execute(String.join("; ", this.session.resetSession()));
 		}
 		AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 		if (row == null) {
@@ -330,75 +324,12 @@ final class MigrationExecutor {
 		}
 	}
 
-	/**
-	 * Returns the SQL that resets the session after a migration: to the defaults, and then to the settings the
-	 * connection had before the first migration ran ({@code application_name}, a pool's {@code search_path} or
-	 * role), which {@code RESET ALL} alone would lose. The first call, before any migration runs, records them.
-	 */
-	private List<String> resetSession() throws SQLException {
-		if (this.resetSession == null) {
-			List<String> reset = new ArrayList<>(RESET_SESSION);
-			try (Statement statement = this.connection.createStatement();
-					ResultSet result = statement.executeQuery("SELECT 'DO $cairn_restore$ BEGIN ' || string_agg("
-							+ "format('PERFORM set_config(%L, %L, false);', name, setting), ' ') "
-							+ "|| ' END $cairn_restore$' FROM pg_settings WHERE source = 'session' "
-							+ "AND name <> 'session_authorization'")) {
-				if (result.next() && result.getString(1) != null) {
-					reset.add(result.getString(1));
-				}
-			}
-			this.resetSession = List.copyOf(reset);
-			checksClientConnection();
-		}
-		return this.resetSession;
-	}
-
-	/**
-	 * Tells whether the server can notice a vanished client during a statement: PostgreSQL 14 and later, on the
-	 * platforms that support it (not Windows), which is found out once by trying, in autocommit, before the first
-	 * migration.
-	 */
-	private boolean checksClientConnection() {
-		if (this.checksClientConnection == null) {
-			boolean supported;
-			try (Statement statement = this.connection.createStatement()) {
-				supported = this.connection.getMetaData().getDatabaseMajorVersion() >= 14;
-				if (supported) {
-					statement.execute("SET client_connection_check_interval = 1000");
-					statement.execute("RESET client_connection_check_interval");
-				}
-			}
-			catch (SQLException ex) {
-				supported = false;
-			}
-			this.checksClientConnection = supported;
-		}
-		return this.checksClientConnection;
-	}
-
 	private LockWaitWatcher watcher() throws SQLException {
 		if (this.watcher == null) {
 			this.watcher = new LockWaitWatcher(this.lock.connection(),
 					this.connection.unwrap(PGConnection.class).getBackendPID());
 		}
 		return this.watcher;
-	}
-
-	private List<String> timeouts(@Nullable SqlScript script, String set) {
-		Duration lockTimeout = (script != null && script.lockTimeout() != null) ? script.lockTimeout()
-				: this.settings.lockTimeout();
-		Duration statementTimeout = (script != null && script.statementTimeout() != null) ? script.statementTimeout()
-				: this.settings.statementTimeout();
-		List<String> sql = new ArrayList<>();
-		sql.add(set + "lock_timeout = " + lockTimeout.toMillis());
-		if (statementTimeout != null) {
-			sql.add(set + "statement_timeout = " + statementTimeout.toMillis());
-		}
-		if (checksClientConnection()) {
-			// A runner killed mid-statement must not leave its statement running, holding its locks, until it ends.
-			sql.add(set + "client_connection_check_interval = 1000");
-		}
-		return sql;
 	}
 
 	private void rollback(Exception primary) {
@@ -434,59 +365,6 @@ final class MigrationExecutor {
 				+ ": the lock's session ended (was it terminated?). Nothing of " + entry.script()
 				+ " was committed, so that two instances never migrate at once. Restart to continue.",
 				entry.script(), null, 0, 0, null);
-	}
-
-	private static @Nullable String sqlState(Exception ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql) {
-				return sql.getSQLState();
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * Describes a failed statement at its place in the file: line and column mapped from PostgreSQL's error
-	 * position, the line with a caret, SQLSTATE, detail and hint, and what was and was not applied.
-	 */
-	static MigrationException failure(String scriptName, @Nullable SqlScript script, @Nullable SqlStatement failed,
-			Exception ex, int retries, String consequence) {
-		PSQLException psql = null;
-		for (Throwable cause = ex; cause != null && psql == null; cause = cause.getCause()) {
-			psql = (cause instanceof PSQLException found) ? found : null;
-		}
-		ServerErrorMessage server = (psql != null) ? psql.getServerErrorMessage() : null;
-		String message = (server != null && server.getMessage() != null) ? server.getMessage() : ex.getMessage();
-		String sqlState = sqlState(ex);
-		SqlScript.Position position = (script != null && failed != null)
-				? script.position(failed, (server != null) ? server.getPosition() : 0) : null;
-		StringBuilder text = new StringBuilder("Migration ").append(scriptName).append(" failed");
-		if (position != null) {
-			text.append(" at line ").append(position.line()).append(", column ").append(position.column());
-		}
-		text.append(": ").append(message);
-		if (sqlState != null) {
-			text.append(" (SQLSTATE ").append(sqlState).append(')');
-		}
-		if (position != null) {
-			text.append('\n').append(position.excerpt());
-		}
-		if (server != null && server.getDetail() != null) {
-			text.append("\nDetail: ").append(server.getDetail());
-		}
-		if (server != null && server.getHint() != null) {
-			text.append("\nHint: ").append(server.getHint());
-		}
-		if (server != null && server.getWhere() != null) {
-			text.append("\nWhere: ").append(server.getWhere());
-		}
-		if (LOCK_NOT_AVAILABLE.equals(sqlState)) {
-			text.append("\nIt waited for a lock longer than lock_timeout ").append(retries + 1).append(" time(s). ")
-				.append(LockWaitWatcher.describe(ex));
-		}
-		text.append('\n').append(consequence);
-		return new MigrationException(text.toString(), scriptName, sqlState, (position != null) ? position.line() : 0,
-				(position != null) ? position.column() : 0, ex);
 	}
 
 	/**

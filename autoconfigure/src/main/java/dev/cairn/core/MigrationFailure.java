@@ -1,0 +1,73 @@
+package dev.cairn.core;
+
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * Turns a failed statement into the message users read: where it stands in the file, what PostgreSQL said, and
+ * what was and was not applied.
+ */
+final class MigrationFailure {
+
+	private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+	private MigrationFailure() {
+	}
+
+	/**
+	 * Describes a failed statement at its place in the file: line and column mapped from PostgreSQL's error
+	 * position, the line with a caret, SQLSTATE, detail and hint, and what was and was not applied.
+	 */
+	static MigrationException of(String scriptName, @Nullable SqlScript script, @Nullable SqlStatement failed,
+			Exception ex, int retries, String consequence) {
+		PSQLException psql = null;
+		for (Throwable cause = ex; cause != null && psql == null; cause = cause.getCause()) {
+			psql = (cause instanceof PSQLException found) ? found : null;
+		}
+		ServerErrorMessage server = (psql != null) ? psql.getServerErrorMessage() : null;
+		String message = (server != null && server.getMessage() != null) ? server.getMessage() : ex.getMessage();
+		String sqlState = sqlState(ex);
+		SqlScript.Position position = (script != null && failed != null)
+				? script.position(failed, (server != null) ? server.getPosition() : 0) : null;
+		StringBuilder text = new StringBuilder("Migration ").append(scriptName).append(" failed");
+		if (position != null) {
+			text.append(" at line ").append(position.line()).append(", column ").append(position.column());
+		}
+		text.append(": ").append(message);
+		if (sqlState != null) {
+			text.append(" (SQLSTATE ").append(sqlState).append(')');
+		}
+		if (position != null) {
+			text.append('\n').append(position.excerpt());
+		}
+		if (server != null && server.getDetail() != null) {
+			text.append("\nDetail: ").append(server.getDetail());
+		}
+		if (server != null && server.getHint() != null) {
+			text.append("\nHint: ").append(server.getHint());
+		}
+		if (server != null && server.getWhere() != null) {
+			text.append("\nWhere: ").append(server.getWhere());
+		}
+		if (LOCK_NOT_AVAILABLE.equals(sqlState)) {
+			text.append("\nIt waited for a lock longer than lock_timeout ").append(retries + 1).append(" time(s). ")
+				.append(LockWaitWatcher.describe(ex));
+		}
+		text.append('\n').append(consequence);
+		return new MigrationException(text.toString(), scriptName, sqlState, (position != null) ? position.line() : 0,
+				(position != null) ? position.column() : 0, ex);
+	}
+
+	static @Nullable String sqlState(Exception ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql) {
+				return sql.getSQLState();
+			}
+		}
+		return null;
+	}
+
+}
