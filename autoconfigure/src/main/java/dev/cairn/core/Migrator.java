@@ -71,7 +71,7 @@ public final class Migrator {
 	 * @throws MigrationException if a migration fails or the history disagrees with the files
 	 */
 	public MigrateResult migrate() {
-		Run run = null;
+		LockedRun run = null;
 		try {
 			List<ResolvedMigration> resolved = this.source.resolve();
 			MigrateResult upToDate = upToDate(resolved);
@@ -80,7 +80,7 @@ public final class Migrator {
 				return upToDate;
 			}
 			run = start(resolved);
-			try (Run locked = run) {
+			try (LockedRun locked = run) {
 				if (locked.rows.isEmpty() && this.settings.baselineVersion() != null) {
 					locked.record(recordBaseline(locked, this.settings.baselineVersion()), false);
 				}
@@ -151,7 +151,7 @@ public final class Migrator {
 
 	private MigrateResult undo(java.util.function.Function<List<ResolvedMigration>, List<ResolvedMigration>> choose,
 			String what) {
-		try (Run run = start()) {
+		try (LockedRun run = start()) {
 			MigrationPlan plan = run.plan();
 			refuseProblems(plan);
 			List<ResolvedMigration> applied = new ArrayList<>();
@@ -192,7 +192,7 @@ public final class Migrator {
 	 * @return the baseline row
 	 */
 	public MigrationInfo baseline(String version) {
-		try (Run run = start()) {
+		try (LockedRun run = start()) {
 			if (!run.rows.isEmpty()) {
 				throw new MigrationException("Cannot baseline: " + this.history.displayName() + " already has "
 						+ run.rows.size() + " row(s). A baseline is only for a database that has its schema but no "
@@ -208,7 +208,7 @@ public final class Migrator {
 		}
 	}
 
-	private AppliedMigration recordBaseline(Run run, String version) throws SQLException {
+	private AppliedMigration recordBaseline(LockedRun run, String version) throws SQLException {
 		String canonical = MigrationVersion.parse(version).toString();
 		AppliedMigration row = this.history.insert(run.connection, new HistoryTable.Row(canonical, "baseline",
 				MigrationType.BASELINE, "baseline " + canonical, null, 0, true, null), run.lock);
@@ -223,7 +223,7 @@ public final class Migrator {
 	 * @return what was repaired
 	 */
 	public List<RepairAction> repair() {
-		try (Run run = start()) {
+		try (LockedRun run = start()) {
 			List<RepairAction> actions = new ArrayList<>();
 			for (MigrationInfo info : run.plan().migrations()) {
 				RepairAction action = switch (info.state()) {
@@ -244,7 +244,7 @@ public final class Migrator {
 		}
 	}
 
-	private @Nullable RepairAction repairFailed(Run run, MigrationInfo info) throws SQLException {
+	private @Nullable RepairAction repairFailed(LockedRun run, MigrationInfo info) throws SQLException {
 		ResolvedMigration migration = (info.version() != null) ? run.resolvedOrNull(info.version()) : null;
 		if (migration == null) {
 			run.record(this.history.insert(run.connection, new HistoryTable.Row(info.version(), info.description(),
@@ -262,7 +262,7 @@ public final class Migrator {
 				"resumed at statement " + (from + 1) + " of " + script.statements().size() + " and completed it");
 	}
 
-	private RepairAction accept(Run run, MigrationInfo info, String action) throws SQLException {
+	private RepairAction accept(LockedRun run, MigrationInfo info, String action) throws SQLException {
 		run.record(this.history.insert(run.connection, new HistoryTable.Row(info.version(), info.description(),
 				MigrationType.REPAIR, info.script(), info.checksum(), 0, true, null), run.lock), false);
 		return new RepairAction(info.version(), info.script(), action);
@@ -340,11 +340,11 @@ public final class Migrator {
 		}
 	}
 
-	private Run start() throws SQLException {
+	private LockedRun start() throws SQLException {
 		return start(this.source.resolve());
 	}
 
-	private Run start(List<ResolvedMigration> resolved) throws SQLException {
+	private LockedRun start(List<ResolvedMigration> resolved) throws SQLException {
 		Instant startedAt = Instant.now();
 		AdvisoryLock lock = AdvisoryLock.acquire(this.dataSource, this.history.displayName(),
 				this.settings.lockWaitTimeout(), this.listener);
@@ -353,8 +353,9 @@ public final class Migrator {
 			connection = this.dataSource.getConnection();
 			connection.setAutoCommit(true);
 			List<AppliedMigration> rows = this.history.readOrCreate(connection, this.settings.createSchema());
-			return new Run(startedAt, resolved, rows, connection, lock,
-					new MigrationExecutor(connection, this.history, lock, this.settings));
+			return new LockedRun(startedAt, resolved, rows, connection, lock,
+					new MigrationExecutor(connection, this.history, lock, this.settings), this.settings,
+					this.listener);
 		}
 		catch (SQLException | RuntimeException ex) {
 			if (connection != null) {
@@ -399,100 +400,6 @@ public final class Migrator {
 		catch (SQLException ex) {
 			primary.addSuppressed(ex);
 		}
-	}
-
-	/**
-	 * One locked run: what exists, the history as it grows, the working connection and the lock.
-	 */
-	private final class Run implements AutoCloseable {
-
-		private final Instant startedAt;
-
-		private final List<ResolvedMigration> resolved;
-
-		private final List<AppliedMigration> rows;
-
-		private final Connection connection;
-
-		private final AdvisoryLock lock;
-
-		private final MigrationExecutor executor;
-
-		private final List<MigrateResult.Applied> done = new ArrayList<>();
-
-		Run(Instant startedAt, List<ResolvedMigration> resolved, List<AppliedMigration> rows, Connection connection,
-				AdvisoryLock lock, MigrationExecutor executor) {
-			this.startedAt = startedAt;
-			this.resolved = resolved;
-			this.rows = new ArrayList<>(rows);
-			this.connection = connection;
-			this.lock = lock;
-			this.executor = executor;
-		}
-
-		MigrationPlan plan() {
-			return MigrationPlan.of(this.resolved, this.rows, Migrator.this.settings);
-		}
-
-		void record(@Nullable AppliedMigration row, boolean counts) {
-			if (row == null) {
-				throw new MigrationException("Lost the migration lock: its session ended (was it terminated?). "
-						+ "Nothing more was recorded, so that two instances never migrate at once. Run again.");
-			}
-			this.rows.add(row);
-			if (counts) {
-				MigrateResult.Applied applied = new MigrateResult.Applied(row.version(), row.description(), row.type(),
-						row.script(), Duration.ofMillis(row.executionMs()));
-				this.done.add(applied);
-				Migrator.this.listener.migrationApplied(applied);
-			}
-		}
-
-		ResolvedMigration resolved(String version) {
-			return Objects.requireNonNull(resolvedOrNull(version));
-		}
-
-		@Nullable ResolvedMigration resolvedOrNull(String version) {
-			MigrationVersion wanted = MigrationVersion.parse(version);
-			for (ResolvedMigration migration : this.resolved) {
-				if (wanted.equals(migration.version())) {
-					return migration;
-				}
-			}
-			return null;
-		}
-
-		AppliedMigration lastRow(String version) {
-			MigrationVersion wanted = MigrationVersion.parse(version);
-			AppliedMigration last = null;
-			for (AppliedMigration row : this.rows) {
-				if (row.version() != null && wanted.equals(MigrationVersion.parse(row.version()))) {
-					last = row;
-				}
-			}
-			return Objects.requireNonNull(last);
-		}
-
-		MigrateResult result() {
-			MigrationPlan after = plan();
-			return new MigrateResult(this.startedAt, Instant.now(), this.lock.waited(), this.done,
-					after.currentVersion(), after.migrations());
-		}
-
-		/**
-		 * Returns the connection to its pool and releases the lock; failures here are logged, never thrown, so
-		 * they cannot hide the run's own result or error.
-		 */
-		@Override
-		public void close() {
-			try (AdvisoryLock held = this.lock) {
-				this.connection.close();
-			}
-			catch (SQLException ex) {
-				logger.warn("Could not close the migration connection: " + ex.getMessage());
-			}
-		}
-
 	}
 
 }
