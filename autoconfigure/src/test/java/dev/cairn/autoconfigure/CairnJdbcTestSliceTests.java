@@ -32,9 +32,7 @@ class CairnJdbcTestSliceTests {
 
 	@DynamicPropertySource
 	static void dataSource(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", database::url);
-		registry.add("spring.datasource.username", database::username);
-		registry.add("spring.datasource.password", database::password);
+		database.registerAsDataSource(registry);
 	}
 
 	@Test

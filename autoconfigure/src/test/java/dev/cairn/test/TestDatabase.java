@@ -133,6 +133,16 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 	}
 
 	/**
+	 * Points Spring Boot's {@code spring.datasource.*} at this database, for a {@code @DynamicPropertySource}.
+	 * @param registry the registry the source method receives
+	 */
+	public void registerAsDataSource(org.springframework.test.context.DynamicPropertyRegistry registry) {
+		registry.add("spring.datasource.url", this::url);
+		registry.add("spring.datasource.username", this::username);
+		registry.add("spring.datasource.password", this::password);
+	}
+
+	/**
 	 * Returns a non-pooled data source for the database: each connection is a new session.
 	 * @return the data source
 	 */

@@ -35,9 +35,7 @@ class VegaApplicationTests {
 
 	@DynamicPropertySource
 	static void database(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", database::url);
-		registry.add("spring.datasource.username", database::username);
-		registry.add("spring.datasource.password", database::password);
+		database.registerAsDataSource(registry);
 	}
 
 	@Test
