@@ -1,8 +1,9 @@
 package dev.cairn.actuate;
 
-import dev.cairn.autoconfigure.MigrationSnapshot;
 import dev.cairn.core.MigrationException;
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.MigrationState;
+import dev.cairn.core.MigrationStatus;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -31,13 +32,14 @@ public class CairnHealthIndicator extends AbstractHealthIndicator {
 			return;
 		}
 		MigrationSnapshot.Run lastRun = this.snapshot.lastRun();
+		MigrationStatus status = this.snapshot.status();
 		MigrationException error = (lastRun != null) ? lastRun.error() : null;
-		int failed = this.snapshot.count(MigrationState.FAILED);
-		int modified = this.snapshot.count(MigrationState.MODIFIED);
-		int missing = this.snapshot.count(MigrationState.MISSING);
+		int failed = status.count(MigrationState.FAILED);
+		int modified = status.count(MigrationState.MODIFIED);
+		int missing = status.count(MigrationState.MISSING);
 		boolean up = error == null && failed == 0 && modified == 0 && missing == 0;
-		(up ? builder.up() : builder.down()).withDetail("pending", this.snapshot.count(MigrationState.PENDING));
-		String currentVersion = this.snapshot.currentVersion();
+		(up ? builder.up() : builder.down()).withDetail("pending", status.count(MigrationState.PENDING));
+		String currentVersion = status.current();
 		if (currentVersion != null) {
 			builder.withDetail("currentVersion", currentVersion);
 		}

@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.cairn.autoconfigure.MigrationSnapshot;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.MigrationState;
+import dev.cairn.core.MigrationStatus;
 import dev.cairn.core.MigrationVersion;
 import dev.cairn.core.Migrator;
 import org.jspecify.annotations.Nullable;
@@ -36,12 +37,12 @@ public class MigrationsEndpoint {
 
 	/**
 	 * Creates an endpoint over a snapshot.
-	 * @param snapshot the recorded runs and migrations, refreshed after every write operation
+	 * @param snapshot the recorded runs and migrations; it must be a listener of the migrator
 	 * @param migrator the migrator that write operations run
 	 */
 	public MigrationsEndpoint(MigrationSnapshot snapshot, Migrator migrator) {
 		this.snapshot = snapshot;
-		this.operations = new MigrationOperations(migrator, snapshot);
+		this.operations = new MigrationOperations(migrator);
 	}
 
 	/**
@@ -50,12 +51,12 @@ public class MigrationsEndpoint {
 	 */
 	@ReadOperation
 	public MigrationsDescriptor migrations() {
-		List<MigrationInfo> migrations = this.snapshot.migrations();
-		Summary summary = new Summary(this.snapshot.count(MigrationState.APPLIED),
-				this.snapshot.count(MigrationState.PENDING), this.snapshot.count(MigrationState.FAILED),
-				this.snapshot.count(MigrationState.MODIFIED), this.snapshot.count(MigrationState.MISSING));
-		return new MigrationsDescriptor(this.snapshot.currentVersion(), summary, LastRun.of(this.snapshot.lastRun()),
-				migrations.stream().map(MigrationDescriptor::of).toList());
+		MigrationStatus status = this.snapshot.status();
+		Summary summary = new Summary(status.count(MigrationState.APPLIED), status.count(MigrationState.PENDING),
+				status.count(MigrationState.FAILED), status.count(MigrationState.MODIFIED),
+				status.count(MigrationState.MISSING));
+		return new MigrationsDescriptor(status.current(), summary, LastRun.of(this.snapshot.lastRun()),
+				status.migrations().stream().map(MigrationDescriptor::of).toList());
 	}
 
 	/**
@@ -66,7 +67,7 @@ public class MigrationsEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable MigrationDescriptor migration(@Selector String version) {
-		for (MigrationInfo migration : this.snapshot.migrations()) {
+		for (MigrationInfo migration : this.snapshot.status().migrations()) {
 			if (matches(migration, version)) {
 				return MigrationDescriptor.of(migration);
 			}
@@ -75,18 +76,19 @@ public class MigrationsEndpoint {
 	}
 
 	/**
-	 * Runs {@code migrate}, {@code rollback} (with a {@code target} version, {@code "0"} for everything, or a
-	 * {@code count} of the newest migrations) or {@code repair}, then refreshes the snapshot.
+	 * Runs {@code migrate}, {@code rollback} (with a {@code target} version to return to, a {@code count} of the
+	 * newest migrations to undo, or {@code "count": "all"} to undo everything) or {@code repair}; the snapshot hears
+	 * of the outcome, so the next read shows the new state.
 	 * @param operation {@code migrate}, {@code rollback} or {@code repair}
 	 * @param target for rollback, the version to return to
-	 * @param count for rollback, how many of the newest migrations to undo
+	 * @param count for rollback, how many of the newest migrations to undo, or {@code all}
 	 * @return what changed and the new current version (200); the error when Cairn refused or failed (409); or
 	 * what was wrong with the request (400)
 	 */
 	@WriteOperation
 	public WebEndpointResponse<OperationResponseBody> operate(@Selector String operation, @Nullable String target,
-			@Nullable Integer count) {
-		return this.operations.run(operation, target, count);
+			@Nullable String count) {
+		return this.operations.run(operation, target, (count != null) ? count.strip() : null);
 	}
 
 	private static boolean matches(MigrationInfo migration, String selector) {

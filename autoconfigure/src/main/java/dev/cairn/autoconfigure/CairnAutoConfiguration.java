@@ -7,6 +7,8 @@ import javax.sql.DataSource;
 
 import dev.cairn.core.JavaMigration;
 import dev.cairn.core.MigrationListener;
+import dev.cairn.core.MigrationListeners;
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.Migrator;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -62,15 +64,15 @@ public final class CairnAutoConfiguration {
 		List<MigrationListener> all = new ArrayList<>();
 		all.add(new LoggingMigrationListener());
 		listeners.orderedStream().forEach(all::add);
-		return new Migrator(migrationDataSource, properties.toSettings(), new CompositeMigrationListener(all),
+		return new Migrator(migrationDataSource, properties.toSettings(), MigrationListeners.of(all),
 				javaMigrations.orderedStream().toList());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	MigrationInitializer cairnMigrationInitializer(Migrator migrator, CairnProperties properties,
-			MigrationSnapshot snapshot, ObjectProvider<ApplicationStartup> applicationStartup) {
-		return new MigrationInitializer(migrator, properties.getMode(), snapshot,
+			ObjectProvider<ApplicationStartup> applicationStartup) {
+		return new MigrationInitializer(migrator, properties.getMode(),
 				applicationStartup.getIfAvailable(() -> ApplicationStartup.DEFAULT));
 	}
 

@@ -1,6 +1,7 @@
 package dev.cairn.autoconfigure;
 
 import dev.cairn.actuate.MigrationsEndpoint;
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.Migrator;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;

@@ -1,6 +1,7 @@
 package dev.cairn.autoconfigure;
 
 import dev.cairn.actuate.CairnHealthIndicator;
+import dev.cairn.core.MigrationSnapshot;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -2,9 +2,10 @@ package dev.cairn.autoconfigure;
 
 import java.time.Duration;
 
+import dev.cairn.core.FailedRun;
 import dev.cairn.core.MigrateResult;
-import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationListener;
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.MigrationState;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,14 +22,10 @@ class CairnMetrics implements MigrationListener {
 
 	CairnMetrics(MeterRegistry registry, MigrationSnapshot snapshot) {
 		this.registry = registry;
-		Gauge.builder("cairn.migrations.pending", snapshot, (recorded) -> recorded.count(MigrationState.PENDING))
+		Gauge.builder("cairn.migrations.pending", snapshot,
+				(recorded) -> recorded.status().count(MigrationState.PENDING))
 			.description("Migrations not applied yet, as of the last run")
 			.register(registry);
-		snapshot.onRun((run) -> Timer.builder("cairn.migrate")
-			.description("Time taken by a Cairn run, lock wait included")
-			.tag("outcome", run.succeeded() ? "success" : "failure")
-			.register(registry)
-			.record(run.duration()));
 	}
 
 	@Override
@@ -42,15 +39,25 @@ class CairnMetrics implements MigrationListener {
 
 	@Override
 	public void runFinished(MigrateResult result) {
-		recordLockWait(result.lockWait());
+		record(result.operation(), "success", result.duration(), result.lockWait());
 	}
 
 	@Override
-	public void runFailed(MigrationException failure, Duration lockWait) {
-		recordLockWait(lockWait);
+	public void runFailed(FailedRun run) {
+		record(run.operation(), "failure", run.duration(), run.lockWait());
 	}
 
-	private void recordLockWait(Duration lockWait) {
+	private void record(MigrateResult.Operation operation, String outcome, Duration duration, Duration lockWait) {
+		if (operation == MigrateResult.Operation.VALIDATE) {
+			return;
+		}
+		if (operation == MigrateResult.Operation.MIGRATE) {
+			Timer.builder("cairn.migrate")
+				.description("Time taken by a Cairn run, lock wait included")
+				.tag("outcome", outcome)
+				.register(this.registry)
+				.record(duration);
+		}
 		Timer.builder("cairn.lock.wait")
 			.description("Time a Cairn run waited for the migration lock")
 			.register(this.registry)

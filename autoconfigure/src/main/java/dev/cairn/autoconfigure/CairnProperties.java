@@ -80,7 +80,8 @@ public class CairnProperties {
 
 	/**
 	 * Highest version to migrate to. When not set, every pending migration is applied. For the rollback command, the
-	 * version to return to ('0' undoes everything); for the baseline command, the version to record.
+	 * version to return to (it stays applied; use count=all to undo everything); for the baseline command, the
+	 * version to record.
 	 */
 	private @Nullable String target;
 
@@ -98,10 +99,18 @@ public class CairnProperties {
 	private @Nullable String command;
 
 	/**
-	 * Number of the newest applied migrations that the rollback command undoes. Use 'target' instead to roll back to
-	 * a version.
+	 * Number of the newest applied migrations that the rollback command undoes, or 'all' to undo every applied
+	 * migration. Use 'target' instead to roll back to a version.
 	 */
-	private @Nullable Integer count;
+	private @Nullable String count;
+
+	/**
+	 * Whether the history keeps the compressed text of each applied SQL file (up to 1 MiB), so that the error about
+	 * an edited file shows what changed and repair can resume an edited file safely.
+	 */
+	private boolean keepAppliedText = true;
+
+	private final Repair repair = new Repair();
 
 	/**
 	 * JDBC URL of the database to migrate, to run migrations with their own connection settings. When not set, the
@@ -239,12 +248,24 @@ public class CairnProperties {
 		this.command = command;
 	}
 
-	public @Nullable Integer getCount() {
+	public @Nullable String getCount() {
 		return this.count;
 	}
 
-	public void setCount(@Nullable Integer count) {
+	public void setCount(@Nullable String count) {
 		this.count = count;
+	}
+
+	public boolean isKeepAppliedText() {
+		return this.keepAppliedText;
+	}
+
+	public void setKeepAppliedText(boolean keepAppliedText) {
+		this.keepAppliedText = keepAppliedText;
+	}
+
+	public Repair getRepair() {
+		return this.repair;
 	}
 
 	public @Nullable String getUrl() {
@@ -289,7 +310,29 @@ public class CairnProperties {
 			.ignoreMissing(this.ignoreMissing)
 			.target(this.target)
 			.baselineVersion(this.baselineVersion)
+			.keepAppliedText(this.keepAppliedText)
 			.build();
+	}
+
+	/**
+	 * Settings of the repair command.
+	 */
+	public static class Repair {
+
+		/**
+		 * Versions of failed migrations that you completed by hand: repair records them as applied without running
+		 * their remaining statements.
+		 */
+		private List<String> markApplied = new ArrayList<>();
+
+		public List<String> getMarkApplied() {
+			return this.markApplied;
+		}
+
+		public void setMarkApplied(List<String> markApplied) {
+			this.markApplied = markApplied;
+		}
+
 	}
 
 	/**

@@ -8,6 +8,8 @@ import java.util.List;
 import dev.cairn.core.MigrateResult;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationState;
+import dev.cairn.core.MigrationStatus;
+import dev.cairn.core.MigrationVersion;
 import dev.cairn.core.PlannedMigration;
 import dev.cairn.core.RepairAction;
 import org.jspecify.annotations.Nullable;
@@ -20,16 +22,15 @@ final class CommandPrinter {
 	private CommandPrinter() {
 	}
 
-	static String status(List<MigrationInfo> migrations) {
-		MigrationSnapshot snapshot = new MigrationSnapshot();
-		snapshot.recordInfo(migrations);
+	static String status(MigrationStatus status) {
+		List<MigrationInfo> migrations = status.migrations();
 		StringBuilder text = new StringBuilder();
-		text.append("Schema version: ").append(version(snapshot.currentVersion())).append('\n');
-		text.append("Applied: ").append(snapshot.count(MigrationState.APPLIED));
-		text.append(", pending: ").append(snapshot.count(MigrationState.PENDING));
-		text.append(", failed: ").append(snapshot.count(MigrationState.FAILED));
-		text.append(", modified: ").append(snapshot.count(MigrationState.MODIFIED));
-		text.append(", missing: ").append(snapshot.count(MigrationState.MISSING)).append("\n\n");
+		text.append("Schema version: ").append(version(status.current())).append('\n');
+		text.append("Applied: ").append(status.count(MigrationState.APPLIED));
+		text.append(", pending: ").append(status.count(MigrationState.PENDING));
+		text.append(", failed: ").append(status.count(MigrationState.FAILED));
+		text.append(", modified: ").append(status.count(MigrationState.MODIFIED));
+		text.append(", missing: ").append(status.count(MigrationState.MISSING)).append("\n\n");
 		if (migrations.isEmpty()) {
 			return text.append("No migrations found.\n").toString();
 		}
@@ -52,13 +53,31 @@ final class CommandPrinter {
 				+ version(result.currentVersion()) + ".\n\n" + changes(result);
 	}
 
-	static String rolledBack(MigrateResult result) {
+	static String rolledBack(MigrateResult result, @Nullable String target) {
 		int count = result.applied().size();
+		String baseline = baselineAbove(result.status(), target);
+		String stopped = (baseline != null) ? "Stopped at the baseline at version " + baseline + ": the schema up to "
+				+ "it was there before Cairn, which never ran those migrations and cannot undo them.\n" : "";
 		if (count == 0) {
-			return "Nothing to roll back; schema at version " + version(result.currentVersion()) + ".\n";
+			return "Nothing to roll back; schema at version " + version(result.currentVersion()) + ".\n" + stopped;
 		}
 		return "Rolled back " + migrations(count) + " in " + result.duration().toMillis()
-				+ " ms; schema now at version " + version(result.currentVersion()) + ".\n\n" + changes(result);
+				+ " ms; schema now at version " + version(result.currentVersion()) + ".\n" + stopped + "\n"
+				+ changes(result);
+	}
+
+	/**
+	 * Returns the baseline version when a rollback was asked to go below it (or to undo everything).
+	 */
+	private static @Nullable String baselineAbove(MigrationStatus status, @Nullable String target) {
+		for (MigrationInfo migration : status.migrations()) {
+			if (migration.state() == MigrationState.BASELINE && migration.version() != null
+					&& (target == null || MigrationVersion.parse(migration.version())
+						.compareTo(MigrationVersion.parse(target)) > 0)) {
+				return migration.version();
+			}
+		}
+		return null;
 	}
 
 	static String planned(List<PlannedMigration> planned, @Nullable String currentVersion) {
@@ -98,14 +117,15 @@ final class CommandPrinter {
 				+ table(List.of("Version", "Script", "Repair"), rows);
 	}
 
-	static String valid(List<MigrationInfo> migrations) {
-		MigrationSnapshot snapshot = new MigrationSnapshot();
-		snapshot.recordInfo(migrations);
-		return "Valid: schema at version " + version(snapshot.currentVersion()) + ", "
-				+ snapshot.count(MigrationState.APPLIED) + " applied, nothing pending, failed, modified or missing.\n";
+	static String valid(MigrationStatus status) {
+		return "Valid: schema at version " + version(status.current()) + ", " + status.count(MigrationState.APPLIED)
+				+ " applied, nothing pending, failed, modified or missing.\n";
 	}
 
-	static String invalid(List<MigrationInfo> problems, @Nullable String engineMessage) {
+	static String invalid(MigrationStatus status, @Nullable String engineMessage) {
+		List<MigrationInfo> problems = new ArrayList<>(status.pending());
+		status.problems().forEach((problem) -> problems.add(problem.migration()));
+		problems.sort((a, b) -> Integer.compare(status.migrations().indexOf(a), status.migrations().indexOf(b)));
 		StringBuilder text = new StringBuilder("Validation failed");
 		if (!problems.isEmpty()) {
 			text.append(": ").append(migrations(problems.size())).append(' ')

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
+import dev.cairn.core.MigrateResult;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
+import dev.cairn.core.MigrationStatus;
 import dev.cairn.core.MigrationVersion;
 import dev.cairn.core.Migrator;
 import org.jspecify.annotations.Nullable;
@@ -68,16 +70,13 @@ final class MigrationCommand {
 	}
 
 	private int run(String verb, Migrator migrator) {
-		String target = this.properties.getTarget();
-		Integer count = this.properties.getCount();
 		switch (verb) {
-			case "status" -> print(CommandPrinter.status(migrator.info()));
+			case "status" -> print(CommandPrinter.status(migrator.status()));
 			case "migrate" -> print(CommandPrinter.migrated(migrator.migrate()));
-			case "plan" -> print(CommandPrinter.planned(migrator.plan(), currentVersion(migrator.info())));
-			case "rollback" -> print(CommandPrinter
-				.rolledBack((count != null) ? migrator.rollbackLast(count) : migrator.rollback(String.valueOf(target))));
+			case "plan" -> print(CommandPrinter.planned(migrator.plan(), migrator.status().current()));
+			case "rollback" -> print(CommandPrinter.rolledBack(rollback(migrator), this.properties.getTarget()));
 			case "baseline" -> print(CommandPrinter.baselined(migrator.baseline(baselineVersion())));
-			case "repair" -> print(CommandPrinter.repaired(migrator.repair()));
+			case "repair" -> print(CommandPrinter.repaired(migrator.repair(this.properties.getRepair().getMarkApplied())));
 			case "validate" -> {
 				return validate(migrator);
 			}
@@ -86,38 +85,35 @@ final class MigrationCommand {
 		return SUCCESS;
 	}
 
+	private MigrateResult rollback(Migrator migrator) {
+		String count = this.properties.getCount();
+		if (count == null) {
+			return migrator.rollback(String.valueOf(this.properties.getTarget()));
+		}
+		return isAll(count) ? migrator.rollbackAll() : migrator.rollbackLast(Integer.parseInt(count.strip()));
+	}
+
 	private int validate(Migrator migrator) {
-		List<MigrationInfo> migrations = migrator.info();
-		String engineProblem = null;
+		MigrationStatus status;
 		try {
-			migrator.validate();
+			status = migrator.validate();
 		}
 		catch (MigrationException ex) {
-			engineProblem = ex.getMessage();
+			this.err.print(CommandPrinter.invalid(migrator.status(), ex.getMessage()));
+			this.err.flush();
+			return FAILURE;
 		}
-		List<MigrationInfo> problems = migrations.stream().filter(this::needsAttention).toList();
-		if (problems.isEmpty() && engineProblem == null) {
-			print(CommandPrinter.valid(migrations));
+		if (status.pending().isEmpty()) {
+			print(CommandPrinter.valid(status));
 			return SUCCESS;
 		}
-		this.err.print(CommandPrinter.invalid(problems, engineProblem));
+		this.err.print(CommandPrinter.invalid(status, null));
 		this.err.flush();
 		return FAILURE;
 	}
 
-	private boolean needsAttention(MigrationInfo migration) {
-		return switch (migration.state()) {
-			case PENDING -> withinTarget(migration);
-			case OUT_OF_ORDER, FAILED, MODIFIED -> true;
-			case MISSING -> !this.properties.isIgnoreMissing();
-			default -> false;
-		};
-	}
-
-	private boolean withinTarget(MigrationInfo migration) {
-		String target = this.properties.getTarget();
-		return target == null || migration.version() == null
-				|| MigrationVersion.parse(migration.version()).compareTo(MigrationVersion.parse(target)) <= 0;
+	private static boolean isAll(String count) {
+		return count.strip().equalsIgnoreCase("all");
 	}
 
 	private @Nullable String usageProblem(String verb) {
@@ -129,20 +125,22 @@ final class MigrationCommand {
 		if (target != null && !MigrationVersion.isVersion(target)) {
 			return "cairn.target '" + target + "' is not a version: use digits, optionally dotted (0, 3, 1.2).";
 		}
-		Integer count = this.properties.getCount();
+		String count = this.properties.getCount();
 		if (count != null && !verb.equals("rollback")) {
 			return "cairn.count only applies to the rollback command, not to " + verb + ". Remove --cairn.count.";
 		}
 		if (verb.equals("rollback")) {
 			if (count == null && this.properties.getTarget() == null) {
-				return "Rollback needs to know how far to go: pass --cairn.target=0 to undo everything, "
-						+ "--cairn.target=<version> to return to a version, or --cairn.count=1 to undo the last one.";
+				return "Rollback needs to know how far to go: pass --cairn.count=all to undo everything, "
+						+ "--cairn.target=<version> to return to a version (it stays applied), or --cairn.count=1 to "
+						+ "undo the last one.";
 			}
 			if (count != null && this.properties.getTarget() != null) {
 				return "Rollback takes either --cairn.target or --cairn.count, not both.";
 			}
-			if (count != null && count < 1) {
-				return "cairn.count must be at least 1, not " + count + ".";
+			if (count != null && !isAll(count)
+					&& !(count.strip().matches("\\d{1,9}") && Integer.parseInt(count.strip()) >= 1)) {
+				return "cairn.count must be a number of at least 1, or all, not " + count + ".";
 			}
 		}
 		if (verb.equals("baseline") && this.properties.getTarget() == null
@@ -165,12 +163,6 @@ final class MigrationCommand {
 	private String baselineVersion() {
 		String target = this.properties.getTarget();
 		return (target != null) ? target : String.valueOf(this.properties.getBaselineVersion());
-	}
-
-	private static @Nullable String currentVersion(List<MigrationInfo> migrations) {
-		MigrationSnapshot snapshot = new MigrationSnapshot();
-		snapshot.recordInfo(migrations);
-		return snapshot.currentVersion();
 	}
 
 	private void print(String text) {

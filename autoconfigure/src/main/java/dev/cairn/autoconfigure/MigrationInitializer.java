@@ -1,6 +1,5 @@
 package dev.cairn.autoconfigure;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -8,8 +7,7 @@ import dev.cairn.autoconfigure.CairnProperties.Mode;
 import dev.cairn.core.MigrateResult;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
-import dev.cairn.core.MigrationState;
-import dev.cairn.core.MigrationVersion;
+import dev.cairn.core.MigrationStatus;
 import dev.cairn.core.Migrator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -32,22 +30,17 @@ public class MigrationInitializer implements InitializingBean {
 
 	private final Mode mode;
 
-	private final MigrationSnapshot snapshot;
-
 	private final ApplicationStartup applicationStartup;
 
 	/**
 	 * Creates an initializer.
 	 * @param migrator the migrator to run
 	 * @param mode what to do on startup
-	 * @param snapshot where the outcome is recorded
 	 * @param applicationStartup where the {@code cairn.migrate} startup step is reported
 	 */
-	public MigrationInitializer(Migrator migrator, Mode mode, MigrationSnapshot snapshot,
-			ApplicationStartup applicationStartup) {
+	public MigrationInitializer(Migrator migrator, Mode mode, ApplicationStartup applicationStartup) {
 		this.migrator = migrator;
 		this.mode = mode;
-		this.snapshot = snapshot;
 		this.applicationStartup = applicationStartup;
 	}
 
@@ -62,16 +55,13 @@ public class MigrationInitializer implements InitializingBean {
 
 	private void migrate() {
 		StartupStep step = this.applicationStartup.start("cairn.migrate");
-		Instant startedAt = Instant.now();
 		try {
 			MigrateResult result = this.migrator.migrate();
-			this.snapshot.recordRun(result);
 			step.tag("applied", String.valueOf(result.applied().size()));
 			step.tag("outcome", "success");
 			logger.info(summary(result));
 		}
 		catch (MigrationException ex) {
-			this.snapshot.recordFailure(startedAt, Instant.now(), ex, infoAfterFailure());
 			step.tag("outcome", "failure");
 			throw ex;
 		}
@@ -83,10 +73,8 @@ public class MigrationInitializer implements InitializingBean {
 	private void validate() {
 		StartupStep step = this.applicationStartup.start("cairn.validate");
 		try {
-			this.migrator.validate();
-			List<MigrationInfo> migrations = this.migrator.info();
-			this.snapshot.recordInfo(migrations);
-			List<MigrationInfo> pending = migrations.stream().filter(this::isPendingUpToTarget).toList();
+			MigrationStatus status = this.migrator.validate();
+			List<MigrationInfo> pending = status.pending();
 			if (!pending.isEmpty()) {
 				throw new MigrationException(pending.size() + ((pending.size() == 1) ? " migration is" : " migrations are")
 						+ " pending and cairn.mode=validate does not apply them: "
@@ -94,27 +82,10 @@ public class MigrationInitializer implements InitializingBean {
 						+ ". Run the migrations first (for example with cairn.mode=migrate in the job that deploys the"
 						+ " schema), then start this instance again.");
 			}
-			logger.info("Schema validated at version " + describe(this.snapshot.currentVersion())
-					+ ", nothing pending");
+			logger.info("Schema validated at version " + describe(status.current()) + ", nothing pending");
 		}
 		finally {
 			step.end();
-		}
-	}
-
-	private boolean isPendingUpToTarget(MigrationInfo migration) {
-		String target = this.migrator.settings().target();
-		return migration.state() == MigrationState.PENDING && (target == null || migration.version() == null
-				|| MigrationVersion.parse(migration.version()).compareTo(MigrationVersion.parse(target)) <= 0);
-	}
-
-	private List<MigrationInfo> infoAfterFailure() {
-		try {
-			return this.migrator.info();
-		}
-		catch (RuntimeException ex) {
-			// The run's own failure is what matters; the endpoint shows no migrations then.
-			return List.of();
 		}
 	}
 

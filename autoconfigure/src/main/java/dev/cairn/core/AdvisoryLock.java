@@ -33,13 +33,17 @@ final class AdvisoryLock implements AutoCloseable {
 
 	private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
+	// A Cairn holder's lock session runs only Cairn's look-ups: its working session, named alike, is the one to show.
 	private static final String HOLDER_SQL = """
-			SELECT a.pid, a.application_name, a.client_addr::text, coalesce(a.xact_start, a.backend_start), a.query
+			SELECT a.pid, a.application_name, a.client_addr::text, coalesce(a.xact_start, a.backend_start),
+			coalesce(w.query, a.query), w.pid
 			FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			LEFT JOIN pg_stat_activity w ON a.application_name LIKE 'cairn lock %'
+			AND w.application_name = 'cairn migrate ' || substr(a.application_name, 12)
 			WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
 			AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
 			AND ((l.classid::bigint << 32) | l.objid::bigint) = ?
-			LIMIT 1""";
+			ORDER BY w.pid NULLS LAST LIMIT 1""";
 
 	private final Connection connection;
 
@@ -49,11 +53,15 @@ final class AdvisoryLock implements AutoCloseable {
 
 	private final Duration waited;
 
-	private AdvisoryLock(Connection connection, long key, int pid, Duration waited) {
+	private final @Nullable String applicationName;
+
+	private AdvisoryLock(Connection connection, long key, int pid, Duration waited,
+			@Nullable String applicationName) {
 		this.connection = connection;
 		this.key = key;
 		this.pid = pid;
 		this.waited = waited;
+		this.applicationName = applicationName;
 	}
 
 	/**
@@ -70,6 +78,7 @@ final class AdvisoryLock implements AutoCloseable {
 		Connection connection = dataSource.getConnection();
 		try {
 			connection.setAutoCommit(true);
+			String applicationName = ApplicationName.name(connection, ApplicationName.LOCK);
 			long start = System.nanoTime();
 			long nextReport = start + REPORT_EVERY.toNanos();
 			long sleepMillis = 50;
@@ -81,7 +90,7 @@ final class AdvisoryLock implements AutoCloseable {
 						result.next();
 						if (result.getBoolean(1)) {
 							return new AdvisoryLock(connection, key, result.getInt(2),
-									Duration.ofNanos(System.nanoTime() - start));
+									Duration.ofNanos(System.nanoTime() - start), applicationName);
 						}
 					}
 					long now = System.nanoTime();
@@ -104,7 +113,8 @@ final class AdvisoryLock implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			closeQuietly(connection, null);
-			throw new MigrationException("Interrupted while waiting for the migration lock.");
+			throw new MigrationException("Interrupted while waiting for the migration lock. Nothing was applied; "
+					+ "restart to try again.");
 		}
 		catch (SQLException | RuntimeException ex) {
 			closeQuietly(connection, ex);
@@ -114,14 +124,22 @@ final class AdvisoryLock implements AutoCloseable {
 
 	private static MigrationException timedOut(String name, Duration timeout, @Nullable LockHolder holder) {
 		if (holder == null) {
-			return new MigrationException("Could not take the migration lock for " + name + " within " + timeout
+			return new MigrationException("Could not take the migration lock for " + name + " within " + describe(timeout)
 					+ "; its holder has just released it. Restart to try again, or raise cairn.lock-wait-timeout.");
 		}
-		return new MigrationException("Could not take the migration lock for " + name + " within " + timeout + ": "
+		return new MigrationException("Could not take the migration lock for " + name + " within " + describe(timeout) + ": "
 				+ "another session holds it, " + holder.describe() + ". Another instance may still be migrating. "
 				+ "Inspect it with: SELECT pid, application_name, client_addr, state, query_start, query FROM "
 				+ "pg_stat_activity WHERE pid = " + holder.pid() + "; if it is stuck, end it with SELECT "
 				+ "pg_terminate_backend(" + holder.pid() + "); or raise cairn.lock-wait-timeout.");
+	}
+
+	private static String describe(Duration duration) {
+		long millis = duration.toMillis();
+		if (millis % 60_000 == 0) {
+			return (millis / 60_000) + " min";
+		}
+		return (millis % 1000 == 0) ? (millis / 1000) + " s" : millis + " ms";
 	}
 
 	private static @Nullable LockHolder holder(Connection connection, long key) throws SQLException {
@@ -133,7 +151,8 @@ final class AdvisoryLock implements AutoCloseable {
 				}
 				Timestamp since = result.getTimestamp(4);
 				return new LockHolder(result.getInt(1), result.getString(2), result.getString(3),
-						(since != null) ? since.toInstant() : null, result.getString(5));
+						(since != null) ? since.toInstant() : null, result.getString(5),
+						(Integer) result.getObject(6));
 			}
 		}
 	}
@@ -204,6 +223,9 @@ final class AdvisoryLock implements AutoCloseable {
 		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
 			statement.setLong(1, this.key);
 			statement.execute();
+			if (this.applicationName != null) {
+				ApplicationName.set(this.connection, this.applicationName);
+			}
 		}
 		catch (SQLException ex) {
 			logger.warn("Could not release the migration lock (PostgreSQL releases it when the session ends): "

@@ -8,7 +8,10 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -31,6 +34,8 @@ final class HistoryTable {
 	private final String table;
 
 	private final String qualified;
+
+	private boolean keepsText;
 
 	/**
 	 * Creates the table's description from the settings, refusing names that are not plain identifiers, because
@@ -89,16 +94,65 @@ final class HistoryTable {
 	 * Reads every row in installed order, creating the table (and its schema, if allowed) when it is absent.
 	 */
 	List<AppliedMigration> readOrCreate(Connection connection, boolean createSchema) throws SQLException {
+		List<AppliedMigration> rows;
 		try {
-			return read(connection);
+			rows = read(connection);
 		}
 		catch (SQLException ex) {
 			if (!UNDEFINED_TABLE.equals(ex.getSQLState())) {
 				throw ex;
 			}
+			create(connection, createSchema);
+			this.keepsText = true;
+			return List.of();
 		}
-		create(connection, createSchema);
-		return List.of();
+		this.keepsText = hasTextColumn(connection);
+		return rows;
+	}
+
+	/**
+	 * Tells whether the table has the {@code applied_text} column, which tables made by Cairn before it kept
+	 * applied texts lack; they work as before, without diffs of edited files.
+	 */
+	private boolean hasTextColumn(Connection connection) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_attribute WHERE attrelid = "
+				+ "to_regclass(?) AND attname = 'applied_text' AND NOT attisdropped")) {
+			statement.setString(1, this.qualified);
+			try (ResultSet result = statement.executeQuery()) {
+				return result.next();
+			}
+		}
+	}
+
+	/**
+	 * Reads the normalised text that history rows applied, where it was kept.
+	 * @param connection a connection in autocommit
+	 * @param ranks the installed ranks of the rows
+	 * @return the texts by installed rank; rows without a kept text are left out
+	 */
+	Map<Integer, String> appliedTexts(Connection connection, Collection<Integer> ranks) throws SQLException {
+		if (ranks.isEmpty()) {
+			return Map.of();
+		}
+		Map<Integer, String> texts = new HashMap<>();
+		try (PreparedStatement statement = connection.prepareStatement("SELECT installed_rank, applied_text FROM "
+				+ this.qualified + " WHERE installed_rank = ANY (?) AND applied_text IS NOT NULL")) {
+			statement.setArray(1, connection.createArrayOf("integer", ranks.toArray()));
+			try (ResultSet result = statement.executeQuery()) {
+				while (result.next()) {
+					String text = MigrationText.decompress(result.getBytes(2));
+					if (text != null) {
+						texts.put(result.getInt(1), text);
+					}
+				}
+			}
+		}
+		catch (SQLException ex) {
+			if (!UNDEFINED_COLUMN.equals(ex.getSQLState())) {
+				throw ex;
+			}
+		}
+		return texts;
 	}
 
 	/**
@@ -135,9 +189,9 @@ final class HistoryTable {
 			if (UNDEFINED_COLUMN.equals(state) || state.startsWith("22")) {
 				ServerErrorMessage server = (ex instanceof PSQLException psql) ? psql.getServerErrorMessage() : null;
 				String reason = (server != null && server.getMessage() != null) ? server.getMessage() : ex.getMessage();
-				throw new MigrationException("Table " + displayName() + " exists but is not a Cairn history table ("
-						+ reason + "). It may belong to another tool. Set cairn.table to another name, or rename "
-						+ "that table.", null, ex.getSQLState(), 0, 0, ex);
+				throw MigrationException.causedBy("Table " + displayName() + " exists but is not a Cairn history "
+						+ "table (" + reason + "). It may belong to another tool. Set cairn.table to another name, or "
+						+ "rename that table.", ex);
 			}
 			throw ex;
 		}
@@ -171,13 +225,13 @@ final class HistoryTable {
 					+ "installed_on timestamptz NOT NULL DEFAULT now(), " //
 					+ "execution_ms integer NOT NULL, " //
 					+ "success boolean NOT NULL, " //
-					+ "statements_done integer)");
+					+ "statements_done integer, " //
+					+ "applied_text bytea)");
 		}
 		catch (SQLException ex) {
 			if ("3F000".equals(ex.getSQLState())) {
-				throw new MigrationException("Schema " + this.schema + " for the history table does not exist. "
-						+ "Create it, or set cairn.create-schema=true to let Cairn create it.", null, ex.getSQLState(),
-						0, 0, ex);
+				throw MigrationException.causedBy("Schema " + this.schema + " for the history table does not "
+						+ "exist. Create it, or set cairn.create-schema=true to let Cairn create it.", ex);
 			}
 			throw ex;
 		}
@@ -189,9 +243,11 @@ final class HistoryTable {
 	 * @return the inserted row, or {@code null} when the lock is no longer held
 	 */
 	@Nullable AppliedMigration insert(Connection connection, Row row, AdvisoryLock lock) throws SQLException {
+		boolean text = this.keepsText && row.appliedText() != null;
 		String sql = "INSERT INTO " + this.qualified + " (installed_rank, version, description, type, script, "
-				+ "checksum, execution_ms, success, statements_done) SELECT coalesce(max(installed_rank), 0) + 1, "
-				+ "?, ?, ?, ?, ?, ?, ?, ? FROM " + this.qualified + " HAVING " + lock.heldCondition()
+				+ "checksum, execution_ms, success, statements_done" + (text ? ", applied_text" : "")
+				+ ") SELECT coalesce(max(installed_rank), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?" + (text ? ", ?" : "")
+				+ " FROM " + this.qualified + " HAVING " + lock.heldCondition()
 				+ " RETURNING installed_rank, installed_by, installed_on";
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			statement.setString(1, row.version());
@@ -206,6 +262,9 @@ final class HistoryTable {
 			}
 			else {
 				statement.setNull(8, Types.INTEGER);
+			}
+			if (text) {
+				statement.setBytes(9, row.appliedText());
 			}
 			try (ResultSet result = statement.executeQuery()) {
 				if (!result.next()) {
@@ -223,7 +282,13 @@ final class HistoryTable {
 	 * The values of a row to insert.
 	 */
 	record Row(@Nullable String version, String description, MigrationType type, String script,
-			@Nullable String checksum, int executionMs, boolean success, @Nullable Integer statementsDone) {
+			@Nullable String checksum, int executionMs, boolean success, @Nullable Integer statementsDone,
+			byte @Nullable [] appliedText) {
+
+		Row(@Nullable String version, String description, MigrationType type, String script,
+				@Nullable String checksum) {
+			this(version, description, type, script, checksum, 0, true, null, null);
+		}
 
 	}
 

@@ -115,23 +115,45 @@ final class LockWaitWatcher {
 	}
 
 	/**
-	 * Describes who blocked a statement that gave up after {@code lock_timeout}, with what to do about it.
+	 * Says who blocked a statement that gave up after {@code lock_timeout}.
 	 * @param failure the failure, marked by {@link #note(SQLException)} when a watcher saw it
-	 * @return the sentence for the error message
+	 * @return a clause for a log line or an error message, without a final period
 	 */
-	static String describe(Throwable failure) {
-		for (Throwable suppressed : failure.getSuppressed()) {
-			if (suppressed instanceof Blockers blockers && !blockers.seen.isEmpty()) {
-				String first = blockers.seen.get(0);
-				String pid = first.substring(4, first.indexOf(' ', 4));
-				return "It was blocked by " + String.join("; ", blockers.seen) + ". Let that session finish, or end "
-						+ "it with SELECT pg_terminate_backend(" + pid + "), or raise cairn.lock-timeout / "
-						+ "cairn.lock-retries.";
+	static String blockers(Throwable failure) {
+		Blockers blockers = seen(failure);
+		if (blockers == null) {
+			return "No session was seen blocking it";
+		}
+		return "It was blocked by " + String.join("; ", blockers.seen);
+	}
+
+	/**
+	 * Says what to do about the session that blocked a statement: the last sentence of its error message.
+	 * @param failure the failure, marked by {@link #note(SQLException)} when a watcher saw it
+	 * @return the sentence
+	 */
+	static String action(Throwable failure) {
+		Blockers blockers = seen(failure);
+		if (blockers == null) {
+			return "Find the session that holds the lock with SELECT pid, state, query FROM pg_stat_activity WHERE "
+					+ "pid = ANY (pg_blocking_pids(<pid>)) while the migration waits, let it finish or end it, then "
+					+ "restart (or raise cairn.lock-timeout / cairn.lock-retries).";
+		}
+		String first = blockers.seen.get(0);
+		String pid = first.substring(4, first.indexOf(' ', 4));
+		return "Let pid " + pid + " finish, or end it with SELECT pg_terminate_backend(" + pid + "), then restart "
+				+ "(or raise cairn.lock-timeout / cairn.lock-retries).";
+	}
+
+	private static @Nullable Blockers seen(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			for (Throwable suppressed : cause.getSuppressed()) {
+				if (suppressed instanceof Blockers blockers && !blockers.seen.isEmpty()) {
+					return blockers;
+				}
 			}
 		}
-		return "Another session holds a lock on the same object: find it with SELECT pid, state, query FROM "
-				+ "pg_stat_activity WHERE pid = ANY (pg_blocking_pids(<pid>)) while the migration waits, let it "
-				+ "finish, or raise cairn.lock-timeout / cairn.lock-retries.";
+		return null;
 	}
 
 	private static String oneLine(@Nullable String query) {

@@ -8,16 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import javax.sql.DataSource;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One locked run: what exists, the history as it grows, the working connection and the lock.
+ * One run under the migration lock: what exists, the history as it grows, the working connection, the lock, and
+ * what the run did so far.
  */
 final class LockedRun implements AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(Migrator.class);
+	private static final Log logger = LogFactory.getLog(LockedRun.class);
 
 	final Instant startedAt;
 
@@ -31,32 +34,80 @@ final class LockedRun implements AutoCloseable {
 
 	final MigrationExecutor executor;
 
+	final HistoryTable history;
+
 	private final MigratorSettings settings;
 
 	private final MigrationListener listener;
 
+	private final @Nullable String applicationName;
+
 	final List<MigrateResult.Applied> done = new ArrayList<>();
 
 	LockedRun(Instant startedAt, List<ResolvedMigration> resolved, List<AppliedMigration> rows, Connection connection,
-			AdvisoryLock lock, MigrationExecutor executor, MigratorSettings settings, MigrationListener listener) {
+			@Nullable String applicationName, AdvisoryLock lock, HistoryTable history, MigratorSettings settings,
+			MigrationListener listener) throws SQLException {
 		this.startedAt = startedAt;
 		this.resolved = resolved;
 		this.rows = new ArrayList<>(rows);
 		this.connection = connection;
+		this.applicationName = applicationName;
 		this.lock = lock;
-		this.executor = executor;
+		this.history = history;
 		this.settings = settings;
 		this.listener = listener;
+		this.executor = new MigrationExecutor(connection, history, lock, settings);
 	}
 
-	MigrationPlan plan() {
-		return MigrationPlan.of(this.resolved, this.rows, this.settings);
+	/**
+	 * Takes the migration lock, then opens the working connection, names it, and reads the history under the lock
+	 * (creating the table on first use).
+	 */
+	static LockedRun open(DataSource dataSource, HistoryTable history, MigratorSettings settings,
+			MigrationListener listener, List<ResolvedMigration> resolved, Instant startedAt) throws SQLException {
+		AdvisoryLock lock = AdvisoryLock.acquire(dataSource, history.displayName(), settings.lockWaitTimeout(),
+				listener);
+		Connection connection = null;
+		try {
+			connection = dataSource.getConnection();
+			connection.setAutoCommit(true);
+			String applicationName = ApplicationName.name(connection, ApplicationName.MIGRATE);
+			List<AppliedMigration> rows = history.readOrCreate(connection, settings.createSchema());
+			return new LockedRun(startedAt, resolved, rows, connection, applicationName, lock, history, settings,
+					listener);
+		}
+		catch (SQLException | RuntimeException ex) {
+			if (connection != null) {
+				try {
+					connection.close();
+				}
+				catch (SQLException closing) {
+					ex.addSuppressed(closing);
+				}
+			}
+			lock.close();
+			throw ex;
+		}
 	}
 
+	/**
+	 * Merges the files with the history as it stands now; a modified migration's problem shows what changed when
+	 * its applied text was kept.
+	 */
+	MigrationPlan plan() throws SQLException {
+		return MigrationPlan.of(this.resolved, this.rows, this.settings,
+				(ranks) -> this.history.appliedTexts(this.connection, ranks));
+	}
+
+	/**
+	 * Adds a row this run wrote to the history; one that {@code counts} is also reported as applied.
+	 * @param row the row, or {@code null} when it could not be written because the lock was lost
+	 * @param counts whether the row is a migration applied or undone, rather than a marker
+	 */
 	void record(@Nullable AppliedMigration row, boolean counts) {
 		if (row == null) {
 			throw new MigrationException("Lost the migration lock: its session ended (was it terminated?). "
-					+ "Nothing more was recorded, so that two instances never migrate at once. LockedRun again.");
+					+ "Nothing more was recorded, so that two instances never migrate at once. Restart to continue.");
 		}
 		this.rows.add(row);
 		if (counts) {
@@ -67,11 +118,13 @@ final class LockedRun implements AutoCloseable {
 		}
 	}
 
-	ResolvedMigration resolved(String version) {
-		return Objects.requireNonNull(resolvedOrNull(version));
+	AppliedMigration insert(HistoryTable.Row row) throws SQLException {
+		AppliedMigration inserted = this.history.insert(this.connection, row, this.lock);
+		record(inserted, false);
+		return Objects.requireNonNull(inserted);
 	}
 
-	@Nullable ResolvedMigration resolvedOrNull(String version) {
+	@Nullable ResolvedMigration resolved(String version) {
 		MigrationVersion wanted = MigrationVersion.parse(version);
 		for (ResolvedMigration migration : this.resolved) {
 			if (wanted.equals(migration.version())) {
@@ -92,20 +145,34 @@ final class LockedRun implements AutoCloseable {
 		return Objects.requireNonNull(last);
 	}
 
-	MigrateResult result() {
-		MigrationPlan after = plan();
-		return new MigrateResult(this.startedAt, Instant.now(), this.lock.waited(), this.done,
-				after.currentVersion(), after.migrations());
+	/**
+	 * Records a baseline at a version.
+	 * @param version the version the existing schema corresponds to
+	 * @return the baseline row
+	 */
+	AppliedMigration recordBaseline(String version) throws SQLException {
+		String canonical = MigrationVersion.parse(version).toString();
+		AppliedMigration row = insert(
+				new HistoryTable.Row(canonical, "baseline", MigrationType.BASELINE, "baseline " + canonical, null));
+		logger.info("Recorded baseline at version " + canonical + ": migrations up to it will never run");
+		return row;
+	}
+
+	MigrateResult result(MigrateResult.Operation operation) throws SQLException {
+		return new MigrateResult(operation, this.startedAt, Instant.now(), this.lock.waited(), this.done,
+				plan().status());
 	}
 
 	/**
-	 * Returns the connection to its pool and releases the lock; failures here are logged, never thrown, so
-	 * they cannot hide the run's own result or error.
+	 * Gives the connection back as it was lent (its {@code application_name} included) and releases the lock;
+	 * failures here are logged, never thrown, so they cannot hide the run's own result or error.
 	 */
 	@Override
 	public void close() {
-		try (AdvisoryLock held = this.lock) {
-			this.connection.close();
+		try (AdvisoryLock held = this.lock; Connection connection = this.connection) {
+			if (this.applicationName != null && !connection.isClosed()) {
+				ApplicationName.set(connection, this.applicationName);
+			}
 		}
 		catch (SQLException ex) {
 			logger.warn("Could not close the migration connection: " + ex.getMessage());

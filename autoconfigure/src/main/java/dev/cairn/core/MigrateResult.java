@@ -7,21 +7,21 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one {@link Migrator#migrate()} run did.
+ * What one run of a {@link Migrator} verb did: the migrations it applied, undid or resumed, and where the schema
+ * stands afterwards.
  *
+ * @param operation the verb that ran
  * @param startedAt when the run started
  * @param finishedAt when the run finished
  * @param lockWait how long the run waited for the migration lock
- * @param applied the migrations applied, in the order they ran
- * @param currentVersion the highest applied version after the run, or {@code null} if none
- * @param migrations every migration with its state after the run, as {@link Migrator#info()} would return it
+ * @param applied the migrations applied (or undone, for a rollback), in the order they ran
+ * @param status where the schema stands after the run
  */
-public record MigrateResult(Instant startedAt, Instant finishedAt, Duration lockWait, List<Applied> applied,
-		@Nullable String currentVersion, List<MigrationInfo> migrations) {
+public record MigrateResult(Operation operation, Instant startedAt, Instant finishedAt, Duration lockWait,
+		List<Applied> applied, MigrationStatus status) {
 
 	public MigrateResult {
 		applied = List.copyOf(applied);
-		migrations = List.copyOf(migrations);
 	}
 
 	/**
@@ -30,6 +30,44 @@ public record MigrateResult(Instant startedAt, Instant finishedAt, Duration lock
 	 */
 	public Duration duration() {
 		return Duration.between(this.startedAt, this.finishedAt);
+	}
+
+	/**
+	 * Returns the highest applied version after the run.
+	 * @return the version, or {@code null} if none is applied
+	 */
+	public @Nullable String currentVersion() {
+		return this.status.current();
+	}
+
+	/**
+	 * Returns every migration with its state after the run.
+	 * @return the migrations, as {@link Migrator#info()} would return them
+	 */
+	public List<MigrationInfo> migrations() {
+		return this.status.migrations();
+	}
+
+	/**
+	 * The verbs that run under the migration lock and report to a {@link MigrationListener}.
+	 */
+	public enum Operation {
+
+		/** Applies pending migrations. */
+		MIGRATE,
+
+		/** Checks the history against the files, applying nothing. */
+		VALIDATE,
+
+		/** Undoes applied migrations with their down files. */
+		ROLLBACK,
+
+		/** Records that an existing schema already holds the migrations up to a version. */
+		BASELINE,
+
+		/** Resumes a failed migration or accepts an edited one. */
+		REPAIR
+
 	}
 
 	/**

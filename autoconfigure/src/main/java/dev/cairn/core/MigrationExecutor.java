@@ -1,41 +1,30 @@
 package dev.cairn.core;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
-import org.postgresql.PGConnection;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Runs one migration, or one undo, on the working connection: a transactional one as a single transaction together
- * with its history row, a non-transactional one statement by statement with its progress recorded.
+ * with its history row, a non-transactional one statement by statement with its progress recorded; and says, when
+ * it fails, what was and was not applied.
  * <p>
  * Every migration runs with {@code lock_timeout} set, so that a statement queued behind a long transaction gives up
- * instead of blocking all traffic behind its own lock request (on {@code lock_not_available} it is retried after a
- * jittered, growing pause), and with {@code client_connection_check_interval}, so that the statement of a runner
- * that was killed stops within a second instead of running on with its locks. Whatever session state a migration
- * changes (settings, role, temporary tables, cursors, listens) is reset before its history row is written, to what
- * the connection had before the run, so the next migration, and the application that later gets this connection
- * from the pool, start clean. History rows are written only while the migration lock is held, so a
- * run that lost its lock never commits a migration.
+ * instead of blocking all traffic behind its own lock request; it is then retried after a jittered, growing pause
+ * (a transactional migration as a whole, a non-transactional one from the statement that gave up). It also runs
+ * with {@code client_connection_check_interval}, so that the statement of a runner that was killed stops within a
+ * second instead of running on with its locks. Whatever session state a migration changes (settings, role,
+ * temporary tables, cursors, listens) is reset before its history row is written, to what the connection had before
+ * the run. History rows are written only while the migration lock is held, so a run that lost its lock never
+ * commits a migration.
  */
 final class MigrationExecutor {
-
-	private static final String LOCK_NOT_AVAILABLE = "55P03";
 
 	private final Connection connection;
 
@@ -47,20 +36,16 @@ final class MigrationExecutor {
 
 	private final SessionSettings session;
 
-	private static final Pattern BATCH_ENTRY = Pattern.compile("^Batch entry (\\d+) ");
+	private final StatementRunner statements;
 
-	private @Nullable LockWaitWatcher watcher;
-
-	private int failedStatement = -1;
-
-	private int retries;
-
-	MigrationExecutor(Connection connection, HistoryTable history, AdvisoryLock lock, MigratorSettings settings) {
+	MigrationExecutor(Connection connection, HistoryTable history, AdvisoryLock lock, MigratorSettings settings)
+			throws SQLException {
 		this.connection = connection;
 		this.history = history;
 		this.lock = lock;
 		this.settings = settings;
 		this.session = new SessionSettings(connection, settings);
+		this.statements = new StatementRunner(connection, lock, settings);
 	}
 
 	/**
@@ -72,16 +57,19 @@ final class MigrationExecutor {
 	 */
 	AppliedMigration apply(ResolvedMigration migration, @Nullable SqlScript script, int appliedBefore)
 			throws SQLException {
-		Entry entry = new Entry(migration, migration.type(), migration.script(), migration.checksum());
+		Entry entry = new Entry(migration, migration.type(), migration.script(), migration.checksum(),
+				this.settings.keepAppliedText() ? migration.text() : null);
 		String consequence = "Nothing from this migration was applied"
 				+ ((appliedBefore > 0) ? "; the " + appliedBefore + " migration(s) applied before it in this run stay "
 						+ "applied" : "")
-				+ ". Fix the " + ((script != null) ? "file" : "migration") + " and restart.";
+				+ ".";
+		String fix = "Fix the " + ((script != null) ? "file" : "migration") + " and restart.";
 		JavaMigration java = migration.java();
 		if (java != null) {
-			return inTransaction(entry, null, (jdbc) -> java.migrate(jdbc), consequence);
+			return inTransaction(entry, null, java::migrate, consequence, fix);
 		}
-		return run(entry, script, consequence);
+		return script.transactional() ? inTransaction(entry, script, null, consequence, fix)
+				: statementByStatement(entry, script, 0);
 	}
 
 	/**
@@ -95,53 +83,48 @@ final class MigrationExecutor {
 			throws SQLException {
 		String consequence = "This migration is still applied"
 				+ ((undoneBefore > 0) ? "; the " + undoneBefore + " migration(s) undone before it stay undone" : "")
-				+ ". Fix the down file and run the rollback again.";
+				+ ".";
+		String fix = "Fix the down file and run the rollback again.";
 		JavaMigration java = migration.java();
 		if (java != null) {
-			Entry entry = new Entry(migration, MigrationType.ROLLBACK, migration.script(), null);
-			return inTransaction(entry, null, (jdbc) -> java.rollback(jdbc), consequence);
+			Entry entry = new Entry(migration, MigrationType.ROLLBACK, migration.script(), null, null);
+			return inTransaction(entry, null, java::rollback, consequence, fix);
 		}
 		ResolvedMigration file = migration.down();
-		Entry entry = new Entry(migration, MigrationType.ROLLBACK, file.script(), file.checksum());
-		return run(entry, down, consequence);
+		Entry entry = new Entry(migration, MigrationType.ROLLBACK, file.script(), file.checksum(), null);
+		return down.transactional() ? inTransaction(entry, down, null, consequence, fix)
+				: statementByStatement(entry, down, 0);
 	}
 
 	/**
-	 * Finishes a failed non-transactional migration from the statement that failed.
-	 * @param migration the migration, whose file is unchanged since it failed
+	 * Finishes a failed non-transactional migration from a statement on.
+	 * @param migration the migration, as its file stands now
 	 * @param script its parsed text
 	 * @param from the 0-based index of the first statement to run
 	 * @return the history row written
 	 */
 	AppliedMigration resume(ResolvedMigration migration, SqlScript script, int from) throws SQLException {
-		return statementByStatement(new Entry(migration, migration.type(), migration.script(), migration.checksum()),
-				script, from);
-	}
-
-	private AppliedMigration run(Entry entry, SqlScript script, String consequence) throws SQLException {
-		if (!script.transactional()) {
-			return statementByStatement(entry, script, 0);
-		}
-		return inTransaction(entry, script, null, consequence);
+		return statementByStatement(new Entry(migration, migration.type(), migration.script(), migration.checksum(),
+				this.settings.keepAppliedText() ? migration.text() : null), script, from);
 	}
 
 	private AppliedMigration inTransaction(Entry entry, @Nullable SqlScript script, @Nullable JavaBody java,
-			String consequence) throws SQLException {
+			String consequence, String fix) throws SQLException {
 		this.session.resetSession();
+		Duration lockTimeout = this.session.lockTimeout(script);
 		for (int attempt = 0;; attempt++) {
 			long start = System.nanoTime();
-			this.failedStatement = -1;
 			this.connection.setAutoCommit(false);
-			try (Statement statement = this.connection.createStatement()) {
-				statement.setEscapeProcessing(false);
+			try {
+				List<String> settings = this.session.timeouts(script, "SET LOCAL ");
 				if (script != null) {
-					runInBatches(statement, script.statements(), this.session.timeouts(script, "SET LOCAL "),
-							this.session.resetSession());
+					this.statements.runInTransaction(script.statements(), settings, this.session.resetSession(),
+							lockTimeout);
 				}
-				else if (java != null) {
-					statement.execute(String.join("; ", this.session.timeouts(null, "SET LOCAL ")));
+				else {
+					this.statements.execute(settings);
 					java.run(new JdbcTemplate(new SingleConnectionDataSource(this.connection, true)));
-					statement.execute(String.join("; ", this.session.resetSession()));
+					this.statements.execute(this.session.resetSession());
 				}
 				AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 				if (row == null) {
@@ -156,13 +139,15 @@ final class MigrationExecutor {
 				if (ex instanceof MigrationException migrationException) {
 					throw migrationException;
 				}
-				if (LOCK_NOT_AVAILABLE.equals(MigrationFailure.sqlState(ex)) && attempt < this.settings.lockRetries()) {
-					pause(attempt);
+				StatementRunner.Failure failure = (ex instanceof StatementRunner.Failure known) ? known : null;
+				if (failure != null && failure.isLockTimeout() && attempt < this.settings.lockRetries()) {
+					this.statements.pause(entry.script(), attempt, lockTimeout, failure.getCause());
 					continue;
 				}
-				SqlStatement failed = (script != null && this.failedStatement >= 0)
-						? script.statements().get(this.failedStatement) : null;
-				throw MigrationFailure.of(entry.script(), script, failed, ex, attempt, consequence);
+				SqlStatement failed = (script != null && failure != null && failure.index() >= 0)
+						? script.statements().get(failure.index()) : null;
+				throw MigrationFailure.of(entry.script(), script, failed, (failure != null) ? failure.getCause() : ex,
+						attempt, consequence, fix);
 			}
 			finally {
 				// A terminated session closes the connection; failing here would hide the migration's own error.
@@ -180,156 +165,49 @@ final class MigrationExecutor {
 			throw lostLock(entry);
 		}
 		this.connection.setAutoCommit(true);
+		Duration lockTimeout = this.session.lockTimeout(script);
+		int total = script.statements().size();
 		int done = from;
-		try (Statement statement = this.connection.createStatement()) {
-			statement.setEscapeProcessing(false);
-			statement.execute(String.join("; ", this.session.timeouts(script, "SET ")));
-			try {
-				for (; done < script.statements().size(); done++) {
-					if (done > from && !this.lock.isHeld(this.connection)) {
-						throw lostLockMidway(entry, done, script.statements().size());
-					}
-					executeWithRetries(statement, script.statements().get(done));
+		this.statements.execute(this.session.timeouts(script, "SET "));
+		try {
+			for (; done < total; done++) {
+				if (done > from && !this.lock.isHeld(this.connection)) {
+					throw lostLockMidway(entry, done, total);
 				}
+				this.statements.runWithRetries(script.statements().get(done), done, entry.script(), lockTimeout);
 			}
-			catch (SQLException ex) {
-				int total = script.statements().size();
-				boolean recorded = false;
-				SQLException cleanupFailure = null;
-				try {
-					statement.execute(String.join("; ", this.session.resetSession()));
-					recorded = this.history.insert(this.connection, entry.row(start, false, done), this.lock) != null;
-				}
-				catch (SQLException cleanup) {
-					cleanupFailure = cleanup;
-				}
-				MigrationException failure = MigrationFailure.of(entry.script(), script, script.statements().get(done), ex,
-						this.retries, "This migration runs outside a transaction: " + done + " of its " + total
-								+ " statements ran and stay applied, and " + (recorded ? "the history records it as "
-										+ "failed at statement " + (done + 1) + ". Fix the cause, then run repair: it "
-										+ "resumes at statement " + (done + 1) + " if the file is unchanged."
-										: "the failure could not be recorded (the connection or the migration lock "
-												+ "was lost). Check what those statements did, then restart."));
-				if (cleanupFailure != null) {
-					failure.addSuppressed(cleanupFailure);
-				}
-				throw failure;
-			}
-			statement.execute(String.join("; ", this.session.resetSession()));
 		}
+		catch (StatementRunner.Failure ex) {
+			boolean recorded = false;
+			SQLException cleanupFailure = null;
+			try {
+				this.statements.execute(this.session.resetSession());
+				recorded = this.history.insert(this.connection, entry.row(start, false, done), this.lock) != null;
+			}
+			catch (SQLException cleanup) {
+				cleanupFailure = cleanup;
+			}
+			String consequence = "This migration runs outside a transaction: " + done + " of its " + total
+					+ " statements ran and stay applied, and " + (recorded ? "the history records it as failed at "
+							+ "statement " + (done + 1) + "." : "the failure could not be recorded (the connection or "
+									+ "the migration lock was lost), so the next run starts it again from statement 1: "
+									+ "check what those statements did.");
+			String fix = recorded ? "Fix the cause (edit statement " + (done + 1) + " or a later one, or fix the "
+					+ "database), then run repair: " + MigrationPlan.statements(done + 1, total) + " of the file as it "
+					+ "then stands will run." : "Then restart.";
+			MigrationException failure = MigrationFailure.of(entry.script(), script, script.statements().get(done),
+					ex.getCause(), ex.retries(), consequence, fix);
+			if (cleanupFailure != null) {
+				failure.addSuppressed(cleanupFailure);
+			}
+			throw failure;
+		}
+		this.statements.execute(this.session.resetSession());
 		AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
 		if (row == null) {
 			throw lostLock(entry);
 		}
 		return row;
-	}
-
-	/**
-	 * Runs a transactional file's statements between the settings before and the reset after them, sending every
-	 * run of statements that return no rows as one JDBC batch: one round trip instead of one per statement. A
-	 * failure inside a batch still names its statement, whose index is left in {@link #failedStatement}.
-	 */
-	private void runInBatches(Statement statement, List<SqlStatement> statements, List<String> before,
-			List<String> after) throws SQLException {
-		List<String> batch = new ArrayList<>(before);
-		List<Integer> indexes = new ArrayList<>(Collections.nCopies(before.size(), -1));
-		for (int i = 0; i < statements.size(); i++) {
-			SqlStatement sql = statements.get(i);
-			if (SqlKeywords.returnsNoRows(sql)) {
-				batch.add(sql.sql());
-				indexes.add(i);
-				continue;
-			}
-			executeBatch(statement, batch, indexes);
-			this.failedStatement = i;
-			execute(statement, sql);
-		}
-		batch.addAll(after);
-		indexes.addAll(Collections.nCopies(after.size(), -1));
-		executeBatch(statement, batch, indexes);
-		this.failedStatement = -1;
-	}
-
-	private void executeBatch(Statement statement, List<String> batch, List<Integer> indexes) throws SQLException {
-		if (batch.isEmpty()) {
-			return;
-		}
-		LockWaitWatcher watcher = watcher();
-		watcher.start(this.settings.lockTimeout());
-		try {
-			for (String sql : batch) {
-				statement.addBatch(sql);
-			}
-			statement.executeBatch();
-		}
-		catch (BatchUpdateException ex) {
-			// Inside a transaction pgjdbc marks every entry failed; only its message says which one was.
-			Matcher entry = BATCH_ENTRY.matcher(String.valueOf(ex.getMessage()));
-			this.failedStatement = entry.find() ? indexes.get(Math.min(Integer.parseInt(entry.group(1)),
-					indexes.size() - 1)) : -1;
-			SQLException cause = (ex.getNextException() != null) ? ex.getNextException() : ex;
-			if (LOCK_NOT_AVAILABLE.equals(cause.getSQLState())) {
-				watcher.note(cause);
-			}
-			throw cause;
-		}
-		finally {
-			watcher.stop();
-			statement.clearBatch();
-			batch.clear();
-			indexes.clear();
-		}
-	}
-
-	private void executeWithRetries(Statement statement, SqlStatement sql) throws SQLException {
-		for (int attempt = 0;; attempt++) {
-			this.retries = attempt;
-			try {
-				InvalidIndexes.dropBeforeRebuild(this.connection, sql.sql());
-				execute(statement, sql);
-				return;
-			}
-			catch (SQLException ex) {
-				if (!LOCK_NOT_AVAILABLE.equals(ex.getSQLState()) || attempt >= this.settings.lockRetries()) {
-					throw ex;
-				}
-				pause(attempt);
-			}
-		}
-	}
-
-	private void execute(Statement statement, SqlStatement sql) throws SQLException {
-		LockWaitWatcher watcher = watcher();
-		watcher.start(this.settings.lockTimeout());
-		try {
-			if (sql.copyData() == null) {
-				statement.execute(sql.sql());
-				return;
-			}
-			this.connection.unwrap(PGConnection.class)
-				.getCopyAPI()
-				.copyIn(sql.sql(), new StringReader(sql.copyData()));
-		}
-		catch (IOException ex) {
-			throw new SQLException("COPY data could not be sent: " + ex.getMessage(), ex);
-		}
-		catch (SQLException ex) {
-			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
-				watcher.note(ex);
-			}
-			throw ex;
-		}
-		finally {
-			watcher.stop();
-		}
-	}
-
-	private LockWaitWatcher watcher() throws SQLException {
-		if (this.watcher == null) {
-			this.watcher = new LockWaitWatcher(this.lock.connection(),
-					this.connection.unwrap(PGConnection.class).getBackendPID());
-		}
-		return this.watcher;
 	}
 
 	private void rollback(Exception primary) {
@@ -341,30 +219,18 @@ final class MigrationExecutor {
 		}
 	}
 
-	private void pause(int attempt) {
-		long base = Math.min(200L << attempt, 5_000L);
-		try {
-			Thread.sleep(base + ThreadLocalRandom.current().nextLong(base));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new MigrationException("Interrupted while waiting to retry a migration that hit lock_timeout.");
-		}
-	}
-
 	private static MigrationException lostLockMidway(Entry entry, int done, int total) {
-		return new MigrationException("Lost the migration lock while running " + entry.script() + ": the lock's "
-				+ "session ended (was it terminated?). This migration runs outside a transaction: " + done + " of its "
-				+ total + " statements ran and stay applied; the rest did not run and nothing was recorded, so that "
-				+ "two instances never migrate at once. Check what those statements did, then restart.",
-				entry.script(), null, 0, 0, null);
+		return MigrationException.inFile(entry.script(), "Lost the migration lock while running " + entry.script()
+				+ ": the lock's session ended (was it terminated?). This migration runs outside a transaction: " + done
+				+ " of its " + total + " statements ran and stay applied; the rest did not run and nothing was "
+				+ "recorded, so that two instances never migrate at once. Check what those statements did, then "
+				+ "restart.", null);
 	}
 
 	private static MigrationException lostLock(Entry entry) {
-		return new MigrationException("Lost the migration lock before recording " + entry.script()
+		return MigrationException.inFile(entry.script(), "Lost the migration lock before recording " + entry.script()
 				+ ": the lock's session ended (was it terminated?). Nothing of " + entry.script()
-				+ " was committed, so that two instances never migrate at once. Restart to continue.",
-				entry.script(), null, 0, 0, null);
+				+ " was committed, so that two instances never migrate at once. Restart to continue.", null);
 	}
 
 	/**
@@ -381,17 +247,18 @@ final class MigrationExecutor {
 	 * What a history row records about the migration being run.
 	 */
 	private record Entry(@Nullable String version, String description, MigrationType type, String script,
-			@Nullable String checksum) {
+			@Nullable String checksum, @Nullable String text) {
 
-		Entry(ResolvedMigration migration, MigrationType type, String script, @Nullable String checksum) {
+		Entry(ResolvedMigration migration, MigrationType type, String script, @Nullable String checksum,
+				@Nullable String text) {
 			this((migration.version() != null) ? migration.version().toString() : null, migration.description(), type,
-					script, checksum);
+					script, checksum, text);
 		}
 
 		HistoryTable.Row row(long start, boolean success, @Nullable Integer statementsDone) {
 			int millis = (int) Duration.ofNanos(System.nanoTime() - start).toMillis();
 			return new HistoryTable.Row(this.version, this.description, this.type, this.script, this.checksum, millis,
-					success, statementsDone);
+					success, statementsDone, (this.text != null) ? MigrationText.compress(this.text) : null);
 		}
 
 	}

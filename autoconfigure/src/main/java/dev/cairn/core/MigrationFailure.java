@@ -22,7 +22,7 @@ final class MigrationFailure {
 	 * position, the line with a caret, SQLSTATE, detail and hint, and what was and was not applied.
 	 */
 	static MigrationException of(String scriptName, @Nullable SqlScript script, @Nullable SqlStatement failed,
-			Exception ex, int retries, String consequence) {
+			Exception ex, int retries, String consequence, String fix) {
 		PSQLException psql = null;
 		for (Throwable cause = ex; cause != null && psql == null; cause = cause.getCause()) {
 			psql = (cause instanceof PSQLException found) ? found : null;
@@ -53,12 +53,44 @@ final class MigrationFailure {
 			text.append("\nWhere: ").append(server.getWhere());
 		}
 		if (LOCK_NOT_AVAILABLE.equals(sqlState)) {
+			// The file is fine: what to do is about the session that held the lock.
 			text.append("\nIt waited for a lock longer than lock_timeout ").append(retries + 1).append(" time(s). ")
-				.append(LockWaitWatcher.describe(ex));
+				.append(LockWaitWatcher.blockers(ex)).append('.');
+			text.append('\n').append(consequence).append(' ').append(LockWaitWatcher.action(ex));
 		}
-		text.append('\n').append(consequence);
-		return new MigrationException(text.toString(), scriptName, sqlState, (position != null) ? position.line() : 0,
-				(position != null) ? position.column() : 0, ex);
+		else {
+			text.append('\n').append(consequence).append(' ').append(fixFor(sqlState, fix));
+		}
+		return MigrationException.fromDatabase(text.toString(), scriptName, sqlState,
+				(position != null) ? position.line() : 0, (position != null) ? position.column() : 0, ex);
+	}
+
+	/**
+	 * Returns what to do about a failure whose cause is not in the file: a cancelled or ended session, a read-only
+	 * database, a missing privilege; otherwise the fix for the file.
+	 */
+	private static String fixFor(@Nullable String sqlState, String fileFix) {
+		if (sqlState == null) {
+			return fileFix;
+		}
+		if (sqlState.equals("57014")) {
+			return "It was cancelled: it ran longer than statement_timeout, or a session cancelled it. If it needs "
+					+ "longer, raise cairn.statement-timeout (or the file's -- cairn:statement-timeout=<duration>), "
+					+ "then restart.";
+		}
+		if (sqlState.startsWith("57P") || sqlState.startsWith("08")) {
+			return "The database ended the session (pg_terminate_backend, a restart or a lost connection); the file "
+					+ "is not at fault. Restart to try again.";
+		}
+		if (sqlState.equals("25006")) {
+			return "The database is read-only (a standby, or default_transaction_read_only is on). Point the "
+					+ "migration at the primary (cairn.url), then restart.";
+		}
+		if (sqlState.equals("42501")) {
+			return "The migration user lacks a privilege. Grant it, or run migrations as a role that has it "
+					+ "(cairn.user), then restart.";
+		}
+		return fileFix;
 	}
 
 	static @Nullable String sqlState(Exception ex) {

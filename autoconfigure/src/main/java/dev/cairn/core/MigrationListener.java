@@ -3,7 +3,9 @@ package dev.cairn.core;
 import java.time.Duration;
 
 /**
- * Hears what a run does, for logging and metrics; every method does nothing unless overridden.
+ * Hears what a run does, for logging, metrics and the endpoint; every method does nothing unless overridden. A
+ * listener that throws is logged and never changes the outcome of the run; {@link MigrationListeners} combines
+ * several.
  */
 public interface MigrationListener {
 
@@ -20,25 +22,25 @@ public interface MigrationListener {
 	}
 
 	/**
-	 * Called after each migration committed (or, for a non-transactional one, completed).
+	 * Called after each migration committed (or, for a non-transactional one, completed), and after each one a
+	 * rollback undid.
 	 * @param applied the migration and how long it took
 	 */
 	default void migrationApplied(MigrateResult.Applied applied) {
 	}
 
 	/**
-	 * Called when a run finished without error.
+	 * Called when a run of any verb (migrate, validate, rollback, baseline, repair) finished without error.
 	 * @param result what the run did
 	 */
 	default void runFinished(MigrateResult result) {
 	}
 
 	/**
-	 * Called when a run failed.
-	 * @param failure the error the run throws
-	 * @param lockWait how long the run waited for the lock before it failed
+	 * Called when a run of any verb failed, just before its error is thrown.
+	 * @param run the failed run and its error
 	 */
-	default void runFailed(MigrationException failure, Duration lockWait) {
+	default void runFailed(FailedRun run) {
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.cairn.core;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,22 +21,15 @@ import org.jspecify.annotations.Nullable;
  * higher version is already applied, or {@code BELOW_BASELINE}. A repeatable file is pending whenever its checksum
  * differs from its latest application.
  */
-public final class MigrationPlan {
-
-	private final List<MigrationInfo> migrations;
+final class MigrationPlan {
 
 	private final List<ResolvedMigration> pending;
 
-	private final List<String> problems;
+	private final MigrationStatus status;
 
-	private final @Nullable String currentVersion;
-
-	private MigrationPlan(List<MigrationInfo> migrations, List<ResolvedMigration> pending, List<String> problems,
-			@Nullable String currentVersion) {
-		this.migrations = List.copyOf(migrations);
+	private MigrationPlan(List<ResolvedMigration> pending, MigrationStatus status) {
 		this.pending = List.copyOf(pending);
-		this.problems = List.copyOf(problems);
-		this.currentVersion = currentVersion;
+		this.status = status;
 	}
 
 	/**
@@ -45,8 +39,21 @@ public final class MigrationPlan {
 	 * @param settings the settings that decide what is tolerated
 	 * @return the plan
 	 */
-	public static MigrationPlan of(List<ResolvedMigration> resolved, List<AppliedMigration> history,
+	static MigrationPlan of(List<ResolvedMigration> resolved, List<AppliedMigration> history,
 			MigratorSettings settings) {
+		return of(resolved, history, settings, Map.of());
+	}
+
+	/**
+	 * Merges files and history, showing what changed in each modified migration whose applied text is known.
+	 * @param resolved every migration that exists, versioned in version order then repeatable by name
+	 * @param history every history row in installed order
+	 * @param settings the settings that decide what is tolerated
+	 * @param appliedTexts the normalised text each history row (by installed rank) applied, where it was kept
+	 * @return the plan
+	 */
+	static MigrationPlan of(List<ResolvedMigration> resolved, List<AppliedMigration> history,
+			MigratorSettings settings, Map<Integer, String> appliedTexts) {
 		Map<MigrationVersion, AppliedMigration> lastByVersion = new HashMap<>();
 		Map<String, AppliedMigration> lastRepeatable = new HashMap<>();
 		MigrationVersion baseline = null;
@@ -79,7 +86,7 @@ public final class MigrationPlan {
 		Map<MigrationVersion, MigrationInfo> versioned = new LinkedHashMap<>();
 		List<MigrationInfo> repeatables = new ArrayList<>();
 		List<ResolvedMigration> pending = new ArrayList<>();
-		List<String> problems = new ArrayList<>();
+		List<MigrationStatus.Problem> problems = new ArrayList<>();
 		for (ResolvedMigration migration : resolved) {
 			if (migration.repeatable()) {
 				AppliedMigration row = lastRepeatable.remove(migration.description());
@@ -92,6 +99,7 @@ public final class MigrationPlan {
 			}
 			AppliedMigration row = lastByVersion.remove(migration.version());
 			MigrationState state = stateOf(migration, row, baseline, highestApplied);
+			MigrationInfo info = info(migration, row, state);
 			switch (state) {
 				case PENDING -> {
 					if (target == null || migration.version().compareTo(target) <= 0) {
@@ -105,21 +113,19 @@ public final class MigrationPlan {
 						}
 					}
 					else {
-						problems.add("Migration " + migration.script() + " (version " + migration.version()
-								+ ") is pending, but version " + highestApplied + " is already applied. Renumber it "
-								+ "above " + highestApplied + ", or set cairn.out-of-order=true to apply it anyway.");
+						problems.add(new MigrationStatus.Problem(info, "Migration " + migration.script() + " (version "
+								+ migration.version() + ") is pending, but version " + highestApplied + " is already "
+								+ "applied. Renumber it above " + highestApplied + ", or set cairn.out-of-order=true "
+								+ "to apply it anyway."));
 					}
 				}
-				case MODIFIED -> problems.add("Migration " + migration.script() + " (version " + migration.version()
-						+ ") was changed after it was applied: it was applied with checksum " + row.checksum()
-						+ ", the file now has " + migration.checksum() + ". Restore the file as it was applied "
-						+ "(for example with git checkout), or, if the change is intentional and the database "
-						+ "already matches it, run repair to accept the new checksum.");
-				case FAILED -> problems.add(failedProblem(row));
+				case MODIFIED -> problems.add(new MigrationStatus.Problem(info,
+						modifiedProblem(migration, row, appliedTexts.get(row.installedRank()))));
+				case FAILED -> problems.add(new MigrationStatus.Problem(info, failedProblem(row)));
 				default -> {
 				}
 			}
-			versioned.put(migration.version(), info(migration, row, state));
+			versioned.put(migration.version(), info);
 		}
 		for (AppliedMigration row : lastByVersion.values()) {
 			MigrationVersion version = parseStored(row);
@@ -132,24 +138,28 @@ public final class MigrationPlan {
 			}
 			else if (!row.success()) {
 				state = MigrationState.FAILED;
-				problems.add(failedProblem(row));
 			}
 			else if (highestFile == null || version.compareTo(highestFile) > 0) {
 				state = MigrationState.FUTURE;
 			}
 			else {
 				state = MigrationState.MISSING;
-				if (!settings.ignoreMissing()) {
-					problems.add(missingProblem(row, settings));
-				}
 			}
-			versioned.put(version, info(row, state));
+			MigrationInfo info = info(row, state);
+			if (state == MigrationState.FAILED) {
+				problems.add(new MigrationStatus.Problem(info, failedProblem(row)));
+			}
+			else if (state == MigrationState.MISSING && !settings.ignoreMissing()) {
+				problems.add(new MigrationStatus.Problem(info, missingProblem(row, settings)));
+			}
+			versioned.put(version, info);
 		}
 		for (AppliedMigration row : lastRepeatable.values()) {
+			MigrationInfo info = info(row, MigrationState.MISSING);
 			if (!settings.ignoreMissing()) {
-				problems.add(missingProblem(row, settings));
+				problems.add(new MigrationStatus.Problem(info, missingProblem(row, settings)));
 			}
-			repeatables.add(info(row, MigrationState.MISSING));
+			repeatables.add(info);
 		}
 		List<MigrationInfo> all = new ArrayList<>(versioned.values());
 		all.sort((a, b) -> MigrationVersion.parse(a.version()).compareTo(MigrationVersion.parse(b.version())));
@@ -157,15 +167,73 @@ public final class MigrationPlan {
 		all.addAll(repeatables);
 		pending.sort((a, b) -> (a.repeatable() || b.repeatable()) ? Boolean.compare(a.repeatable(), b.repeatable())
 				: a.version().compareTo(b.version()));
-		return new MigrationPlan(all, pending, problems,
-				(highestApplied != null) ? highestApplied.toString() : null);
+		List<MigrationInfo> pendingInfo = new ArrayList<>();
+		for (ResolvedMigration migration : pending) {
+			for (MigrationInfo info : all) {
+				if (info.script().equals(migration.script()) && Objects.equals(info.version(),
+						(migration.version() != null) ? migration.version().toString() : null)) {
+					pendingInfo.add(info);
+					break;
+				}
+			}
+		}
+		return new MigrationPlan(pending, new MigrationStatus(all, pendingInfo, problems,
+				(highestApplied != null) ? highestApplied.toString() : null));
+	}
+
+	private static String modifiedProblem(ResolvedMigration migration, AppliedMigration row,
+			@Nullable String appliedText) {
+		String now = MigrationText.normalise(migration.text());
+		String diff = "";
+		if (appliedText != null) {
+			diff = appliedText.equals(now) ? " Its text is the one that was applied: the checksum in the history was "
+					+ "edited."
+					: " What changed:\n" + TextDiff.unified(appliedText, now, "applied", migration.script());
+		}
+		return "Migration " + migration.script() + " (version " + migration.version()
+				+ ") was changed after it was applied: it was applied with checksum " + row.checksum()
+				+ ", the file now has " + migration.checksum() + "." + diff + (diff.endsWith("\n") ? "" : " ")
+				+ "Restore the file as it was applied (for example with git checkout) and put the change in a new "
+				+ "migration; or, if the database already matches the edited file, run repair to accept its checksum "
+				+ "(repair runs none of it).";
+	}
+
+	/**
+	 * Merges files and history, then, when some migrations were modified, merges again with the texts they were
+	 * applied with, so that their problems show what changed.
+	 * @param resolved every migration that exists
+	 * @param history every history row in installed order
+	 * @param settings the settings that decide what is tolerated
+	 * @param texts reads the applied texts of the rows with the given installed ranks
+	 * @return the plan
+	 */
+	static MigrationPlan of(List<ResolvedMigration> resolved, List<AppliedMigration> history,
+			MigratorSettings settings, AppliedTexts texts) throws SQLException {
+		MigrationPlan plan = of(resolved, history, settings);
+		List<Integer> modified = plan.status()
+			.migrations()
+			.stream()
+			.filter((info) -> info.state() == MigrationState.MODIFIED && info.installedRank() != null)
+			.map(MigrationInfo::installedRank)
+			.toList();
+		return modified.isEmpty() ? plan : of(resolved, history, settings, texts.read(modified));
+	}
+
+	/**
+	 * Reads the texts that history rows applied.
+	 */
+	@FunctionalInterface
+	interface AppliedTexts {
+
+		Map<Integer, String> read(List<Integer> installedRanks) throws SQLException;
+
 	}
 
 	private static MigrationVersion parseStored(AppliedMigration row) {
 		try {
 			return MigrationVersion.parse(row.version());
 		}
-		catch (IllegalArgumentException ex) {
+		catch (MigrationException ex) {
 			throw new MigrationException("Row " + row.installedRank() + " of the history table has version '"
 					+ row.version() + "', which is not a version (" + row.script() + "). The table was edited by "
 					+ "hand; restore the row's version from the file name.");
@@ -200,11 +268,22 @@ public final class MigrationPlan {
 	}
 
 	private static String failedProblem(AppliedMigration row) {
+		int done = (row.statementsDone() != null) ? row.statementsDone() : 0;
+		String unchanged = (done > 0) ? ", as long as " + statements(1, done) + " (which ran) " + ((done == 1) ? "is"
+				: "are") + " unchanged" : "";
 		return "Migration " + row.script() + " (version " + row.version() + ") failed part way on "
-				+ row.installedOn() + ": it runs outside a transaction, and " + row.statementsDone()
-				+ " of its statements ran and stay applied. Fix what the failed statement left behind (for example "
-				+ "drop an invalid index), then run repair: it resumes at the failed statement if the file is "
-				+ "unchanged, or records the migration as done if you completed it by hand.";
+				+ row.installedOn() + ": it runs outside a transaction, and " + done + " of its statements ran and "
+				+ "stay applied. Fix the cause (edit statement " + (done + 1) + " or a later one, or fix the "
+				+ "database), then run repair: it runs the file from statement " + (done + 1) + " on" + unchanged
+				+ ". If you completed the migration by hand, run repair with cairn.repair.mark-applied="
+				+ row.version() + " instead.";
+	}
+
+	/**
+	 * Names a range of statements for messages: {@code statement 2} or {@code statements 2-5}.
+	 */
+	static String statements(int from, int to) {
+		return (from == to) ? "statement " + from : "statements " + from + "-" + to;
 	}
 
 	private static String missingProblem(AppliedMigration row, MigratorSettings settings) {
@@ -229,35 +308,19 @@ public final class MigrationPlan {
 	}
 
 	/**
-	 * Returns every migration with its state: versioned ones in version order, then repeatable ones by name.
-	 * @return the merged list
-	 */
-	public List<MigrationInfo> migrations() {
-		return this.migrations;
-	}
-
-	/**
 	 * Returns what a run applies, in order: versioned ones by version, then changed repeatable ones by name.
 	 * @return the migrations to apply
 	 */
-	public List<ResolvedMigration> pending() {
+	List<ResolvedMigration> pending() {
 		return this.pending;
 	}
 
 	/**
-	 * Returns why the history and the files disagree; a run refuses to start while there is any.
-	 * @return one message per problem, each ending with what to do
+	 * Returns the status: every migration with its state, the current version, the pending ones and the problems.
+	 * @return the status
 	 */
-	public List<String> problems() {
-		return this.problems;
-	}
-
-	/**
-	 * Returns the highest applied version.
-	 * @return the version, or {@code null} when nothing is applied
-	 */
-	public @Nullable String currentVersion() {
-		return this.currentVersion;
+	MigrationStatus status() {
+		return this.status;
 	}
 
 }

@@ -35,11 +35,11 @@ public record MigrationVersion(List<BigInteger> parts) implements Comparable<Mig
 	 * Parses a version written as digits, optionally dotted.
 	 * @param text the version text, for example {@code 001} or {@code 1.2}
 	 * @return the version
-	 * @throws IllegalArgumentException if the text is not digits optionally separated by dots
+	 * @throws MigrationException if the text is not digits optionally separated by dots
 	 */
 	public static MigrationVersion parse(String text) {
 		if (!FORM.matcher(text).matches()) {
-			throw new IllegalArgumentException("'" + text + "' is not a version: use digits, optionally dotted (1, 001, 1.2)");
+			throw new MigrationException("'" + text + "' is not a version: use digits, optionally dotted (1, 001, 1.2).");
 		}
 		List<BigInteger> parts = new ArrayList<>();
 		for (String part : text.split("\\.")) {

@@ -5,15 +5,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import dev.cairn.core.MigrateResult.Operation;
 
 /**
  * Applies pending migrations to one PostgreSQL database, exactly once each, in order, and undoes, baselines and
@@ -21,13 +21,12 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A run reads top to bottom: resolve the files (bad names, duplicates and bad encoding fail here, before any
  * connection), take the migration lock, read the history table in one query (creating it on first use), merge both
- * into a {@link MigrationPlan} and refuse to go on if they disagree, parse every file the run will execute (so a
- * file that cannot run fails before anything runs), then apply each migration with its history row, and release
- * the lock, also after a failure.
+ * into one {@link MigrationStatus} and refuse to go on if they disagree, parse every file the run will execute (so
+ * a file that cannot run fails before anything runs), then apply each migration with its history row, and release
+ * the lock, also after a failure. Every verb tells the listener how it ended, with {@code runFinished} or
+ * {@code runFailed}.
  */
 public final class Migrator {
-
-	private static final Log logger = LogFactory.getLog(Migrator.class);
 
 	private final DataSource dataSource;
 
@@ -52,14 +51,15 @@ public final class Migrator {
 	 * Creates a migrator.
 	 * @param dataSource where the migrations run; it must be able to hand out two connections at once
 	 * @param settings the settings
-	 * @param listener hears about lock waits, applied migrations and finished runs
+	 * @param listener hears about lock waits, applied migrations and how each run ended; one that throws is logged
+	 * and never changes the run's outcome
 	 * @param javaMigrations migrations written in Java, ordered with the files by version
 	 */
 	public Migrator(DataSource dataSource, MigratorSettings settings, MigrationListener listener,
 			List<JavaMigration> javaMigrations) {
 		this.dataSource = dataSource;
 		this.settings = settings;
-		this.listener = listener;
+		this.listener = MigrationListeners.guard(listener);
 		this.source = new MigrationSource(settings.locations(), List.copyOf(javaMigrations),
 				Thread.currentThread().getContextClassLoader());
 		this.history = new HistoryTable(settings.table(), settings.schema());
@@ -71,36 +71,32 @@ public final class Migrator {
 	 * @throws MigrationException if a migration fails or the history disagrees with the files
 	 */
 	public MigrateResult migrate() {
-		LockedRun run = null;
+		Instant startedAt = Instant.now();
+		List<ResolvedMigration> resolved;
+		MigrateResult upToDate;
 		try {
-			List<ResolvedMigration> resolved = this.source.resolve();
-			MigrateResult upToDate = upToDate(resolved);
-			if (upToDate != null) {
-				this.listener.runFinished(upToDate);
-				return upToDate;
-			}
-			run = start(resolved);
-			try (LockedRun locked = run) {
-				if (locked.rows.isEmpty() && this.settings.baselineVersion() != null) {
-					locked.record(recordBaseline(locked, this.settings.baselineVersion()), false);
-				}
-				MigrationPlan plan = locked.plan();
-				refuseProblems(plan);
-				List<SqlScript> scripts = parse(plan.pending());
-				for (int i = 0; i < scripts.size(); i++) {
-					ResolvedMigration migration = plan.pending().get(i);
-					locked.record(locked.executor.apply(migration, scripts.get(i), locked.done.size()), true);
-				}
-				MigrateResult result = locked.result();
-				this.listener.runFinished(result);
-				return result;
-			}
+			resolved = this.source.resolve();
+			upToDate = upToDate(resolved, startedAt);
 		}
 		catch (SQLException | MigrationException ex) {
-			MigrationException failure = (ex instanceof MigrationException known) ? known : databaseFailure(ex);
-			this.listener.runFailed(failure, (run != null) ? run.lock.waited() : Duration.ZERO);
-			throw failure;
+			throw failed(Operation.MIGRATE, startedAt, null, ex);
 		}
+		if (upToDate != null) {
+			this.listener.runFinished(upToDate);
+			return upToDate;
+		}
+		return underLock(Operation.MIGRATE, resolved, startedAt, (run) -> {
+			if (run.rows.isEmpty() && this.settings.baselineVersion() != null) {
+				run.recordBaseline(this.settings.baselineVersion());
+			}
+			MigrationPlan plan = run.plan();
+			plan.status().refuseProblems();
+			List<@Nullable SqlScript> scripts = parse(plan.pending());
+			for (int i = 0; i < scripts.size(); i++) {
+				run.record(run.executor.apply(plan.pending().get(i), scripts.get(i), run.done.size()), true);
+			}
+			return null;
+		}).result();
 	}
 
 	/**
@@ -108,8 +104,8 @@ public final class Migrator {
 	 * lock nor its second connection, which is what most application starts find. Anything pending, or anything
 	 * wrong, takes the locked path, which reads the history again under the lock.
 	 */
-	private @Nullable MigrateResult upToDate(List<ResolvedMigration> resolved) throws SQLException {
-		Instant startedAt = Instant.now();
+	private @Nullable MigrateResult upToDate(List<ResolvedMigration> resolved, Instant startedAt)
+			throws SQLException {
 		List<AppliedMigration> rows;
 		try (Connection connection = this.dataSource.getConnection()) {
 			rows = this.history.readIfExists(connection);
@@ -117,24 +113,40 @@ public final class Migrator {
 		if (rows.isEmpty()) {
 			return null;
 		}
-		MigrationPlan plan = MigrationPlan.of(resolved, rows, this.settings);
-		if (!plan.pending().isEmpty() || !plan.problems().isEmpty()) {
-			return null;
-		}
-		return new MigrateResult(startedAt, Instant.now(), Duration.ZERO, List.of(), plan.currentVersion(),
-				plan.migrations());
+		MigrationStatus status = MigrationPlan.of(resolved, rows, this.settings).status();
+		return status.upToDate()
+				? new MigrateResult(Operation.MIGRATE, startedAt, Instant.now(), Duration.ZERO, List.of(), status)
+				: null;
 	}
 
 	/**
-	 * Undoes every applied migration above a version, newest first, with their down files.
-	 * @param target the version to return to; {@code 0} undoes everything
+	 * Undoes every applied migration above a version, newest first, with their down files; the migration at that
+	 * version stays applied. To undo everything, version 0 included, use {@link #rollbackAll()}.
+	 * @param target the version to return to
 	 * @return what the rollback did; its migrations are the ones undone
 	 * @throws MigrationException naming every migration to undo that has no down file, before anything runs
 	 */
 	public MigrateResult rollback(String target) {
-		MigrationVersion to = MigrationVersion.parse(target);
-		return undo((applied) -> applied.stream().filter((m) -> m.version().compareTo(to) > 0).toList(),
-				"to version " + to);
+		Instant startedAt = Instant.now();
+		MigrationVersion to;
+		try {
+			to = MigrationVersion.parse(target);
+		}
+		catch (MigrationException ex) {
+			throw failed(Operation.ROLLBACK, startedAt, null, new MigrationException("Cannot roll back to '" + target
+					+ "': it is not a version. Use digits, optionally dotted (0, 3, 1.2)."));
+		}
+		return rollback(startedAt, "to version " + to,
+				(applied) -> applied.stream().filter((m) -> m.version().compareTo(to) > 0).toList());
+	}
+
+	/**
+	 * Undoes every applied migration, newest first, with their down files, leaving the schema as it was before the
+	 * first one (a baseline stays: what was there before Cairn is not undone).
+	 * @return what the rollback did
+	 */
+	public MigrateResult rollbackAll() {
+		return rollback(Instant.now(), "of everything", (applied) -> applied);
 	}
 
 	/**
@@ -143,46 +155,21 @@ public final class Migrator {
 	 * @return what the rollback did
 	 */
 	public MigrateResult rollbackLast(int count) {
+		Instant startedAt = Instant.now();
 		if (count < 1) {
-			throw new MigrationException("Rollback needs a count of at least 1, not " + count + ".");
+			throw failed(Operation.ROLLBACK, startedAt, null,
+					new MigrationException("Rollback needs a count of at least 1, not " + count + "."));
 		}
-		return undo((applied) -> applied.subList(0, Math.min(count, applied.size())), "of the last " + count);
+		return rollback(startedAt, "of the last " + count,
+				(applied) -> applied.subList(0, Math.min(count, applied.size())));
 	}
 
-	private MigrateResult undo(java.util.function.Function<List<ResolvedMigration>, List<ResolvedMigration>> choose,
-			String what) {
-		try (LockedRun run = start()) {
-			MigrationPlan plan = run.plan();
-			refuseProblems(plan);
-			List<ResolvedMigration> applied = new ArrayList<>();
-			for (MigrationInfo info : plan.migrations()) {
-				if (info.state() == MigrationState.APPLIED && info.version() != null) {
-					applied.add(run.resolved(info.version()));
-				}
-			}
-			applied.sort(Comparator.comparing(ResolvedMigration::version).reversed());
-			List<ResolvedMigration> undo = choose.apply(applied);
-			List<String> lacking = undo.stream().filter((m) -> !m.hasDown()).map(Migrator::describe).toList();
-			if (!lacking.isEmpty()) {
-				throw new MigrationException("Nothing was rolled back: the rollback " + what + " would undo "
-						+ String.join(", ", lacking) + ", which " + ((lacking.size() == 1) ? "has" : "have")
-						+ " no down file. Add a <version>_<description>.down.sql file next to "
-						+ ((lacking.size() == 1) ? "it" : "each") + ", or roll back to a version above it.");
-			}
-			List<SqlScript> downs = new ArrayList<>();
-			for (ResolvedMigration migration : undo) {
-				ResolvedMigration down = migration.down();
-				downs.add((down != null) ? SqlScript.parse(down.script(), down.text()) : null);
-			}
-			for (int i = 0; i < undo.size(); i++) {
-				run.record(run.executor.undo(undo.get(i), downs.get(i), run.done.size()), true);
-				logger.info("Rolled back " + describe(undo.get(i)));
-			}
-			return run.result();
-		}
-		catch (SQLException ex) {
-			throw databaseFailure(ex);
-		}
+	private MigrateResult rollback(Instant startedAt, String what,
+			java.util.function.Function<List<ResolvedMigration>, List<ResolvedMigration>> choose) {
+		return underLock(Operation.ROLLBACK, null, startedAt, (run) -> {
+			Rollback.run(run, choose, what);
+			return null;
+		}).result();
 	}
 
 	/**
@@ -192,88 +179,64 @@ public final class Migrator {
 	 * @return the baseline row
 	 */
 	public MigrationInfo baseline(String version) {
-		try (LockedRun run = start()) {
+		AppliedMigration row = underLock(Operation.BASELINE, null, Instant.now(), (run) -> {
 			if (!run.rows.isEmpty()) {
 				throw new MigrationException("Cannot baseline: " + this.history.displayName() + " already has "
 						+ run.rows.size() + " row(s). A baseline is only for a database that has its schema but no "
 						+ "history yet; this one is already managed by Cairn.");
 			}
-			AppliedMigration row = recordBaseline(run, version);
-			return new MigrationInfo(row.version(), row.description(), row.type(), row.script(),
-					MigrationState.BASELINE, null, null, row.installedRank(), row.installedBy(), row.installedOn(),
-					row.executionMs(), false);
-		}
-		catch (SQLException ex) {
-			throw databaseFailure(ex);
-		}
-	}
-
-	private AppliedMigration recordBaseline(LockedRun run, String version) throws SQLException {
-		String canonical = MigrationVersion.parse(version).toString();
-		AppliedMigration row = this.history.insert(run.connection, new HistoryTable.Row(canonical, "baseline",
-				MigrationType.BASELINE, "baseline " + canonical, null, 0, true, null), run.lock);
-		logger.info("Recorded baseline at version " + canonical + ": migrations up to it will never run");
-		return Objects.requireNonNull(row, "lost the migration lock");
+			return run.recordBaseline(version);
+		}).value();
+		return new MigrationInfo(row.version(), row.description(), row.type(), row.script(), MigrationState.BASELINE,
+				null, null, row.installedRank(), row.installedBy(), row.installedOn(), row.executionMs(), false);
 	}
 
 	/**
-	 * Repairs what stops a run: a failed non-transactional migration is resumed at its failed statement when its
-	 * file is unchanged, or recorded as applied when the file was edited (you completed it by hand); an applied file
-	 * that was edited on purpose has its new checksum accepted. Every repair adds a history row and a log line.
+	 * Repairs what stops a run: a failed non-transactional migration is resumed after its last statement that ran
+	 * (with the file unchanged, or edited in the statements that did not run yet); an applied file that was edited
+	 * has its new checksum accepted, running none of the edit. Every repair adds a history row and a log line.
 	 * @return what was repaired
 	 */
 	public List<RepairAction> repair() {
-		try (LockedRun run = start()) {
-			List<RepairAction> actions = new ArrayList<>();
-			for (MigrationInfo info : run.plan().migrations()) {
-				RepairAction action = switch (info.state()) {
-					case FAILED -> repairFailed(run, info);
-					case MODIFIED -> accept(run, info, "accepted the edited file: checksum " + info.appliedChecksum()
-							+ " is now " + info.checksum());
-					default -> null;
-				};
-				if (action != null) {
-					actions.add(action);
-					logger.info("Repaired " + action.script() + ": " + action.action());
-				}
-			}
-			return actions;
-		}
-		catch (SQLException ex) {
-			throw databaseFailure(ex);
-		}
+		return repair(List.of());
 	}
 
-	private @Nullable RepairAction repairFailed(LockedRun run, MigrationInfo info) throws SQLException {
-		ResolvedMigration migration = (info.version() != null) ? run.resolvedOrNull(info.version()) : null;
-		if (migration == null) {
-			run.record(this.history.insert(run.connection, new HistoryTable.Row(info.version(), info.description(),
-					MigrationType.ROLLBACK, info.script(), info.appliedChecksum(), 0, true, null), run.lock), false);
-			return new RepairAction(info.version(), info.script(), "its file is gone: recorded as not applied");
+	/**
+	 * Repairs what stops a run, recording the failed migrations of the given versions as applied without running
+	 * anything more of them: you completed them by hand.
+	 * @param markApplied versions of failed migrations to record as applied
+	 * @return what was repaired
+	 */
+	public List<RepairAction> repair(List<String> markApplied) {
+		Set<MigrationVersion> versions = new HashSet<>();
+		for (String version : markApplied) {
+			versions.add(MigrationVersion.parse(version));
 		}
-		if (!Objects.equals(migration.checksum(), info.appliedChecksum())) {
-			return accept(run, info, "recorded as applied with the edited file (completed by hand)");
-		}
-		AppliedMigration failed = run.lastRow(info.version());
-		SqlScript script = SqlScript.parse(migration.script(), migration.text());
-		int from = (failed.statementsDone() != null) ? failed.statementsDone() : 0;
-		run.record(run.executor.resume(migration, script, from), true);
-		return new RepairAction(info.version(), info.script(),
-				"resumed at statement " + (from + 1) + " of " + script.statements().size() + " and completed it");
-	}
-
-	private RepairAction accept(LockedRun run, MigrationInfo info, String action) throws SQLException {
-		run.record(this.history.insert(run.connection, new HistoryTable.Row(info.version(), info.description(),
-				MigrationType.REPAIR, info.script(), info.checksum(), 0, true, null), run.lock), false);
-		return new RepairAction(info.version(), info.script(), action);
+		return underLock(Operation.REPAIR, null, Instant.now(), (run) -> Repair.run(run, versions)).value();
 	}
 
 	/**
 	 * Merges the files with the history table without changing anything, not even creating the table.
-	 * @return every migration with its state: versioned ones in version order, then repeatable ones by name
+	 * @return the status: every migration with its state, the current version, what is pending and what is wrong
+	 */
+	public MigrationStatus status() {
+		List<ResolvedMigration> resolved = this.source.resolve();
+		try (Connection connection = this.dataSource.getConnection()) {
+			return MigrationPlan.of(resolved, this.history.readIfExists(connection), this.settings,
+					(ranks) -> this.history.appliedTexts(connection, ranks))
+				.status();
+		}
+		catch (SQLException ex) {
+			throw databaseFailure(ex);
+		}
+	}
+
+	/**
+	 * Returns every migration with its state, as {@link #status()} has them.
+	 * @return versioned migrations in version order, then repeatable ones by name
 	 */
 	public List<MigrationInfo> info() {
-		return merge().migrations();
+		return status().migrations();
 	}
 
 	/**
@@ -283,35 +246,41 @@ public final class Migrator {
 	 * @throws MigrationException when the run would refuse to start, or a pending file cannot run
 	 */
 	public List<PlannedMigration> plan() {
-		MigrationPlan plan = merge();
-		refuseProblems(plan);
-		List<SqlScript> scripts = parse(plan.pending());
+		List<ResolvedMigration> resolved = this.source.resolve();
+		MigrationPlan plan;
+		try (Connection connection = this.dataSource.getConnection()) {
+			plan = MigrationPlan.of(resolved, this.history.readIfExists(connection), this.settings);
+		}
+		catch (SQLException ex) {
+			throw databaseFailure(ex);
+		}
+		plan.status().refuseProblems();
+		List<@Nullable SqlScript> scripts = parse(plan.pending());
 		List<PlannedMigration> planned = new ArrayList<>();
 		for (int i = 0; i < scripts.size(); i++) {
-			ResolvedMigration migration = plan.pending().get(i);
-			SqlScript script = scripts.get(i);
-			StringBuilder sql = new StringBuilder();
-			if (script == null) {
-				sql.append("-- Java migration ").append(migration.location()).append(", run in one transaction");
-			}
-			else {
-				for (SqlStatement statement : script.statements()) {
-					sql.append(statement.sql()).append(";\n");
-				}
-			}
-			planned.add(new PlannedMigration((migration.version() != null) ? migration.version().toString() : null,
-					migration.description(), migration.type(), migration.script(),
-					script == null || script.transactional(), sql.toString()));
+			planned.add(PlannedMigration.of(plan.pending().get(i), scripts.get(i)));
 		}
 		return planned;
 	}
 
 	/**
 	 * Checks that the history agrees with the files, without applying anything.
+	 * @return the status, which may still have pending migrations
 	 * @throws MigrationException naming every modified, missing, out-of-order or failed migration
 	 */
-	public void validate() {
-		refuseProblems(merge());
+	public MigrationStatus validate() {
+		Instant startedAt = Instant.now();
+		MigrationStatus status = null;
+		try {
+			status = status();
+			status.refuseProblems();
+		}
+		catch (MigrationException ex) {
+			throw failed(Operation.VALIDATE, startedAt, status, ex);
+		}
+		this.listener.runFinished(new MigrateResult(Operation.VALIDATE, startedAt, Instant.now(), Duration.ZERO,
+				List.of(), status));
+		return status;
 	}
 
 	/**
@@ -330,76 +299,76 @@ public final class Migrator {
 		return this.history.displayName();
 	}
 
-	private MigrationPlan merge() {
-		List<ResolvedMigration> resolved = this.source.resolve();
-		try (Connection connection = this.dataSource.getConnection()) {
-			return MigrationPlan.of(resolved, this.history.readIfExists(connection), this.settings);
-		}
-		catch (SQLException ex) {
-			throw databaseFailure(ex);
-		}
-	}
-
-	private LockedRun start() throws SQLException {
-		return start(this.source.resolve());
-	}
-
-	private LockedRun start(List<ResolvedMigration> resolved) throws SQLException {
-		Instant startedAt = Instant.now();
-		AdvisoryLock lock = AdvisoryLock.acquire(this.dataSource, this.history.displayName(),
-				this.settings.lockWaitTimeout(), this.listener);
-		Connection connection = null;
+	/**
+	 * Runs a verb under the migration lock and tells the listener how it ended: the result after the lock is
+	 * released, or the failure with the status as it stands after it.
+	 */
+	private <T> Outcome<T> underLock(Operation operation, @Nullable List<ResolvedMigration> resolved,
+			Instant startedAt, LockedBody<T> body) {
+		LockedRun run = null;
 		try {
-			connection = this.dataSource.getConnection();
-			connection.setAutoCommit(true);
-			List<AppliedMigration> rows = this.history.readOrCreate(connection, this.settings.createSchema());
-			return new LockedRun(startedAt, resolved, rows, connection, lock,
-					new MigrationExecutor(connection, this.history, lock, this.settings), this.settings,
-					this.listener);
-		}
-		catch (SQLException | RuntimeException ex) {
-			if (connection != null) {
-				closeQuietly(connection, ex);
+			run = LockedRun.open(this.dataSource, this.history, this.settings, this.listener,
+					(resolved != null) ? resolved : this.source.resolve(), startedAt);
+			Outcome<T> outcome;
+			try (LockedRun locked = run) {
+				T value = body.run(locked);
+				outcome = new Outcome<>(value, locked.result(operation));
 			}
-			lock.close();
-			throw ex;
+			this.listener.runFinished(outcome.result());
+			return outcome;
+		}
+		catch (SQLException | MigrationException ex) {
+			throw failed(operation, startedAt, (run != null) ? run.lock.waited() : Duration.ZERO, null, ex);
 		}
 	}
 
-	private static List<SqlScript> parse(List<ResolvedMigration> migrations) {
-		List<SqlScript> scripts = new ArrayList<>();
+	private MigrationException failed(Operation operation, Instant startedAt, @Nullable MigrationStatus status,
+			Exception ex) {
+		return failed(operation, startedAt, Duration.ZERO, status, ex);
+	}
+
+	private MigrationException failed(Operation operation, Instant startedAt, Duration lockWait,
+			@Nullable MigrationStatus status, Exception ex) {
+		MigrationException failure = (ex instanceof MigrationException known) ? known : databaseFailure(ex);
+		this.listener.runFailed(new FailedRun(operation, startedAt, Instant.now(), lockWait, failure,
+				(status != null) ? status : statusAfterFailure()));
+		return failure;
+	}
+
+	private @Nullable MigrationStatus statusAfterFailure() {
+		try {
+			return status();
+		}
+		catch (RuntimeException ex) {
+			// The run's own failure is what matters; a listener then keeps the status it had.
+			return null;
+		}
+	}
+
+	private static List<@Nullable SqlScript> parse(List<ResolvedMigration> migrations) {
+		List<@Nullable SqlScript> scripts = new ArrayList<>();
 		for (ResolvedMigration migration : migrations) {
 			scripts.add((migration.java() != null) ? null : SqlScript.parse(migration.script(), migration.text()));
 		}
 		return scripts;
 	}
 
-	private static void refuseProblems(MigrationPlan plan) {
-		if (plan.problems().isEmpty()) {
-			return;
-		}
-		String intro = (plan.problems().size() == 1) ? "" : plan.problems().size() + " problems stop the run:\n- ";
-		throw new MigrationException("Nothing was applied. " + intro + String.join("\n- ", plan.problems()));
-	}
-
 	private MigrationException databaseFailure(Exception ex) {
 		String state = (ex instanceof SQLException sql) ? sql.getSQLState() : null;
-		return new MigrationException("Migration run against the database failed: " + ex.getMessage() + " (SQLSTATE "
-				+ state + "). Check that the database is reachable and that the migration user may create and write "
-				+ this.history.displayName() + ".", null, state, 0, 0, ex);
+		return MigrationException.causedBy("Migration run against the database failed: " + ex.getMessage()
+				+ " (SQLSTATE " + state + "). Check that the database is reachable and that the migration user may "
+				+ "create and write " + this.history.displayName() + ".", ex);
 	}
 
-	private static String describe(ResolvedMigration migration) {
-		return migration.script() + ((migration.version() != null) ? " (version " + migration.version() + ")" : "");
+	@FunctionalInterface
+	private interface LockedBody<T> {
+
+		@Nullable T run(LockedRun run) throws SQLException;
+
 	}
 
-	private static void closeQuietly(Connection connection, Exception primary) {
-		try {
-			connection.close();
-		}
-		catch (SQLException ex) {
-			primary.addSuppressed(ex);
-		}
+	private record Outcome<T>(@Nullable T value, MigrateResult result) {
+
 	}
 
 }

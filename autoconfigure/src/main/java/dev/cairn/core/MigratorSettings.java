@@ -23,10 +23,13 @@ import org.jspecify.annotations.Nullable;
  * @param target the highest version to migrate to, or {@code null} for all
  * @param baselineVersion the version to record as a baseline when the history table is empty, so that files up to
  * it are never run on a database that already has their schema; or {@code null}
+ * @param keepAppliedText whether the history keeps the compressed normalised text of each applied SQL file (up to
+ * 1 MiB), so that an edited file's error shows what changed
  */
 public record MigratorSettings(List<String> locations, String table, @Nullable String schema, boolean createSchema,
 		Duration lockTimeout, int lockRetries, @Nullable Duration statementTimeout, Duration lockWaitTimeout,
-		boolean outOfOrder, boolean ignoreMissing, @Nullable String target, @Nullable String baselineVersion) {
+		boolean outOfOrder, boolean ignoreMissing, @Nullable String target, @Nullable String baselineVersion,
+		boolean keepAppliedText) {
 
 	/** Where migration files are looked for by default. */
 	public static final String DEFAULT_LOCATION = "classpath:db/migrations";
@@ -46,16 +49,20 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 	public MigratorSettings {
 		locations = List.copyOf(locations);
 		if (locations.isEmpty()) {
-			throw new IllegalArgumentException("At least one migration location is needed");
+			throw new MigrationException("cairn.locations is empty. Name at least one location, for example "
+					+ DEFAULT_LOCATION + ".");
 		}
 		if (lockRetries < 0) {
-			throw new IllegalArgumentException("lockRetries must not be negative");
+			throw new MigrationException("cairn.lock-retries is " + lockRetries + ". Use 0 or more.");
 		}
-		if (target != null) {
-			MigrationVersion.parse(target);
-		}
-		if (baselineVersion != null) {
-			MigrationVersion.parse(baselineVersion);
+		checkVersion("cairn.target", target);
+		checkVersion("cairn.baseline-version", baselineVersion);
+	}
+
+	private static void checkVersion(String setting, @Nullable String version) {
+		if (version != null && !MigrationVersion.isVersion(version)) {
+			throw new MigrationException(setting + " '" + version + "' is not a version. Use digits, optionally "
+					+ "dotted (0, 3, 1.2).");
 		}
 	}
 
@@ -91,7 +98,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			.outOfOrder(this.outOfOrder)
 			.ignoreMissing(this.ignoreMissing)
 			.target(this.target)
-			.baselineVersion(this.baselineVersion);
+			.baselineVersion(this.baselineVersion)
+			.keepAppliedText(this.keepAppliedText);
 	}
 
 	/**
@@ -122,6 +130,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 		private @Nullable String target;
 
 		private @Nullable String baselineVersion;
+
+		private boolean keepAppliedText = true;
 
 		private Builder() {
 		}
@@ -190,10 +200,15 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			return this;
 		}
 
+		public Builder keepAppliedText(boolean keepAppliedText) {
+			this.keepAppliedText = keepAppliedText;
+			return this;
+		}
+
 		public MigratorSettings build() {
 			return new MigratorSettings(this.locations, this.table, this.schema, this.createSchema, this.lockTimeout,
 					this.lockRetries, this.statementTimeout, this.lockWaitTimeout, this.outOfOrder, this.ignoreMissing,
-					this.target, this.baselineVersion);
+					this.target, this.baselineVersion, this.keepAppliedText);
 		}
 
 	}

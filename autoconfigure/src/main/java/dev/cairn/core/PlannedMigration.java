@@ -16,4 +16,19 @@ import org.jspecify.annotations.Nullable;
 public record PlannedMigration(@Nullable String version, String description, MigrationType type, String script,
 		boolean transactional, String sql) {
 
+	static PlannedMigration of(ResolvedMigration migration, @Nullable SqlScript script) {
+		StringBuilder sql = new StringBuilder();
+		if (script == null) {
+			sql.append("-- Java migration ").append(migration.location()).append(", run in one transaction");
+		}
+		else {
+			for (SqlStatement statement : script.statements()) {
+				sql.append(statement.sql()).append(";\n");
+			}
+		}
+		return new PlannedMigration((migration.version() != null) ? migration.version().toString() : null,
+				migration.description(), migration.type(), migration.script(),
+				script == null || script.transactional(), sql.toString());
+	}
+
 }

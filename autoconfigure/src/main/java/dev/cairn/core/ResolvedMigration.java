@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param down the down file that undoes this migration, or {@code null}
  * @param java the Java migration, or {@code null} for a file
  */
-public record ResolvedMigration(@Nullable MigrationVersion version, String description, MigrationType type,
+record ResolvedMigration(@Nullable MigrationVersion version, String description, MigrationType type,
 		String script, String location, String text, @Nullable String checksum, @Nullable ResolvedMigration down,
 		@Nullable JavaMigration java) {
 
@@ -30,7 +30,7 @@ public record ResolvedMigration(@Nullable MigrationVersion version, String descr
 		try {
 			version = MigrationVersion.parse(migration.version());
 		}
-		catch (IllegalArgumentException ex) {
+		catch (MigrationException ex) {
 			throw new MigrationException("Java migration " + migration.getClass().getName() + " has version '"
 					+ migration.version() + "', which is not a version. Return digits, optionally dotted (7, 1.2), "
 					+ "from version().");

@@ -32,9 +32,15 @@ final class SessionSettings {
 		this.settings = settings;
 	}
 
+	/**
+	 * Returns the {@code lock_timeout} a migration runs with: its file's directive, or the run's setting.
+	 */
+	Duration lockTimeout(@Nullable SqlScript script) {
+		return (script != null && script.lockTimeout() != null) ? script.lockTimeout() : this.settings.lockTimeout();
+	}
+
 	List<String> timeouts(@Nullable SqlScript script, String set) {
-		Duration lockTimeout = (script != null && script.lockTimeout() != null) ? script.lockTimeout()
-				: this.settings.lockTimeout();
+		Duration lockTimeout = lockTimeout(script);
 		Duration statementTimeout = (script != null && script.statementTimeout() != null) ? script.statementTimeout()
 				: this.settings.statementTimeout();
 		List<String> sql = new ArrayList<>();

@@ -111,7 +111,7 @@ final class SqlKeywords {
 	private @Nullable String next() {
 		while (this.pos < this.sql.length()) {
 			char c = this.sql.charAt(this.pos);
-			if (SqlLexer.isSpace(c)) {
+			if (SqlChars.isSpace(c)) {
 				this.pos++;
 			}
 			else if (this.sql.startsWith("--", this.pos)) {
@@ -120,16 +120,16 @@ final class SqlKeywords {
 				}
 			}
 			else if (this.sql.startsWith("/*", this.pos)) {
-				int end = SqlLexer.blockCommentEnd(this.sql, this.pos);
+				int end = SqlChars.blockCommentEnd(this.sql, this.pos);
 				this.pos = (end < 0) ? this.sql.length() : end;
 			}
 			else if (c == '(') {
 				skipParentheses();
 				return "(";
 			}
-			else if (SqlLexer.isIdentifierStart(c)) {
+			else if (SqlChars.isIdentifierStart(c)) {
 				int from = this.pos;
-				this.pos = SqlLexer.identifierEnd(this.sql, from);
+				this.pos = SqlChars.identifierEnd(this.sql, from);
 				return this.sql.substring(from, this.pos).toUpperCase(Locale.ROOT);
 			}
 			else {

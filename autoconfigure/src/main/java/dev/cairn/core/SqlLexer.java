@@ -6,6 +6,14 @@ import java.util.function.IntConsumer;
 
 import org.jspecify.annotations.Nullable;
 
+import static dev.cairn.core.SqlChars.blockCommentEnd;
+import static dev.cairn.core.SqlChars.identifierEnd;
+import static dev.cairn.core.SqlChars.isIdentifierPart;
+import static dev.cairn.core.SqlChars.isIdentifierStart;
+import static dev.cairn.core.SqlChars.isNewline;
+import static dev.cairn.core.SqlChars.isNumberPart;
+import static dev.cairn.core.SqlChars.isSpace;
+
 /**
  * Splits PostgreSQL SQL text into its top-level statements the way {@code psql} does.
  * <p>
@@ -21,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * before its semicolon, are left out. Lines end at {@code \n}, {@code \r\n} or a lone {@code \r}; columns count
  * Unicode code points, as PostgreSQL's error positions do.
  */
-public final class SqlLexer {
+final class SqlLexer {
 
 	private final String text;
 
@@ -387,64 +395,9 @@ public final class SqlLexer {
 	}
 
 	/**
-	 * Returns the offset just past a block comment that starts at {@code from}, or -1 when it never ends.
-	 */
-	static int blockCommentEnd(String text, int from) {
-		int depth = 0;
-		int i = from;
-		while (i + 1 < text.length()) {
-			char c = text.charAt(i);
-			char next = text.charAt(i + 1);
-			if (c == '/' && next == '*') {
-				depth++;
-				i += 2;
-			}
-			else if (c == '*' && next == '/') {
-				i += 2;
-				if (--depth == 0) {
-					return i;
-				}
-			}
-			else {
-				i++;
-			}
-		}
-		return -1;
-	}
-
-	static int identifierEnd(String text, int from) {
-		int i = from + 1;
-		while (i < text.length() && isIdentifierPart(text.charAt(i))) {
-			i++;
-		}
-		return i;
-	}
-
-	// PostgreSQL takes every non-ASCII character as a letter.
-	static boolean isIdentifierStart(char c) {
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
-	}
-
-	static boolean isIdentifierPart(char c) {
-		return isIdentifierStart(c) || (c >= '0' && c <= '9') || c == '$';
-	}
-
-	private static boolean isNumberPart(char c) {
-		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.';
-	}
-
-	static boolean isSpace(char c) {
-		return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\u000B';
-	}
-
-	private static boolean isNewline(char c) {
-		return c == '\n' || c == '\r';
-	}
-
-	/**
 	 * Thrown when SQL text cannot be split into statements; its message says what is wrong and how to fix it.
 	 */
-	public static final class SyntaxError extends RuntimeException {
+	static final class SyntaxError extends RuntimeException {
 
 		private final int offset;
 

@@ -2,11 +2,7 @@ package dev.cairn.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,14 +14,7 @@ import org.jspecify.annotations.Nullable;
  * file (which is dropped so the body runs in Cairn's own transaction), and statements PostgreSQL cannot run inside a
  * transaction in a file without {@code -- cairn:no-transaction}.
  */
-public final class SqlScript {
-
-	private static final String DIRECTIVE = "cairn:";
-
-	private static final Pattern DURATION = Pattern.compile("(\\d{1,18})\\s*(ms|s|min|h|d)?");
-
-	private static final Map<String, Long> UNITS = Map.of("ms", 1L, "s", 1_000L, "min", 60_000L, "h", 3_600_000L,
-			"d", 86_400_000L);
+final class SqlScript {
 
 	private final String name;
 
@@ -61,7 +50,7 @@ public final class SqlScript {
 		List<SqlStatement> statements;
 		try {
 			statements = SqlLexer.split(text, (offset) -> {
-				if (directiveAt(text, offset) >= 0) {
+				if (Directives.isDirective(text, offset)) {
 					directiveOffsets.add(offset);
 				}
 			});
@@ -70,14 +59,10 @@ public final class SqlScript {
 			int[] position = SqlLexer.lineAndColumn(text, ex.getOffset());
 			throw error(scriptName, position[0], position[1], ex.getMessage());
 		}
-		Directives directives = new Directives(scriptName, text);
 		int sqlStart = statements.isEmpty() ? text.length() : statements.get(0).offset();
-		for (int offset : directiveOffsets) {
-			directives.read(offset, offset < sqlStart);
-		}
-		return new SqlScript(scriptName, text, statementsToRun(scriptName, statements, !directives.noTransaction),
-				!directives.noTransaction, directives.timeouts.get("lock-timeout"),
-				directives.timeouts.get("statement-timeout"));
+		Directives directives = Directives.read(scriptName, text, directiveOffsets, sqlStart);
+		return new SqlScript(scriptName, text, statementsToRun(scriptName, statements, !directives.noTransaction()),
+				!directives.noTransaction(), directives.lockTimeout(), directives.statementTimeout());
 	}
 
 	private static List<SqlStatement> statementsToRun(String name, List<SqlStatement> statements,
@@ -220,22 +205,13 @@ public final class SqlScript {
 		return c == '\n' || c == '\r';
 	}
 
-	/** Returns the offset of "cairn:" in the {@code --} comment at {@code offset}, or -1 if it is not a directive. */
-	private static int directiveAt(String text, int offset) {
-		int i = offset + 2;
-		while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
-			i++;
-		}
-		return text.startsWith(DIRECTIVE, i) ? i : -1;
-	}
-
 	private static MigrationException error(String name, SqlStatement statement, String message) {
 		return error(name, statement.line(), statement.column(), message);
 	}
 
 	private static MigrationException error(String name, int line, int column, String message) {
-		return new MigrationException("Migration " + name + ", line " + line + ", column " + column + ": " + message,
-				name, null, line, column, null);
+		return MigrationException.inFile(name, line, column,
+				"Migration " + name + ", line " + line + ", column " + column + ": " + message);
 	}
 
 	/**
@@ -247,83 +223,6 @@ public final class SqlScript {
 	 * line; then a caret under the column
 	 */
 	public record Position(int line, int column, String excerpt) {
-
-	}
-
-	/** The directives of one file, read one comment at a time. */
-	private static final class Directives {
-
-		private final String name;
-
-		private final String text;
-
-		private final Map<String, Integer> lines = new HashMap<>();
-
-		private final Map<String, Duration> timeouts = new HashMap<>();
-
-		private boolean noTransaction;
-
-		Directives(String name, String text) {
-			this.name = name;
-			this.text = text;
-		}
-
-		void read(int offset, boolean beforeSql) {
-			int from = directiveAt(this.text, offset);
-			int to = from;
-			while (to < this.text.length() && !isNewline(this.text.charAt(to))) {
-				to++;
-			}
-			String directive = this.text.substring(from, to).strip();
-			int[] position = SqlLexer.lineAndColumn(this.text, offset);
-			int equals = directive.indexOf('=');
-			String key = ((equals < 0) ? directive : directive.substring(0, equals)).strip();
-			String shown = "\"-- " + key + "\"";
-			if (!beforeSql) {
-				throw fail(position, "directive " + shown + " comes after SQL has started. Directives must come "
-						+ "before any SQL: move it to the top of the file.");
-			}
-			Integer firstLine = this.lines.putIfAbsent(key, position[0]);
-			if (firstLine != null) {
-				throw fail(position, "directive " + shown + " is given twice (first on line " + firstLine
-						+ "). Keep one of them.");
-			}
-			switch (key.substring(DIRECTIVE.length())) {
-				case "no-transaction" -> {
-					if (equals >= 0) {
-						throw fail(position, "directive " + shown + " takes no value. Write it as " + shown + ".");
-					}
-					this.noTransaction = true;
-				}
-				case "lock-timeout", "statement-timeout" -> this.timeouts.put(key.substring(DIRECTIVE.length()),
-						duration(position, key, (equals < 0) ? "" : directive.substring(equals + 1).strip()));
-				default -> throw fail(position, "unknown directive " + shown + ". Cairn knows "
-						+ "\"-- cairn:no-transaction\", \"-- cairn:lock-timeout=<duration>\" and "
-						+ "\"-- cairn:statement-timeout=<duration>\"; fix the spelling or remove the line.");
-			}
-		}
-
-		private Duration duration(int[] position, String key, String value) {
-			String shown = "\"-- " + key + "=" + value + "\"";
-			Matcher matcher = DURATION.matcher(value);
-			if (!matcher.matches()) {
-				throw fail(position, "invalid duration \"" + value + "\" in " + shown + ". Write a whole number with "
-						+ "an optional unit ms, s, min, h or d (no unit means milliseconds), for example \"-- " + key
-						+ "=30s\".");
-			}
-			long millis = Long.parseLong(matcher.group(1));
-			long unit = UNITS.get((matcher.group(2) != null) ? matcher.group(2) : "ms");
-			// PostgreSQL keeps these settings as an int of milliseconds and refuses anything larger.
-			if (millis > Integer.MAX_VALUE / unit) {
-				throw fail(position, "duration \"" + value + "\" in " + shown + " is longer than PostgreSQL "
-						+ "accepts. Use at most 2147483647ms (about 24 days); 0 turns the timeout off.");
-			}
-			return Duration.ofMillis(millis * unit);
-		}
-
-		private MigrationException fail(int[] position, String message) {
-			return error(this.name, position[0], position[1], message);
-		}
 
 	}
 

@@ -13,6 +13,6 @@ import org.jspecify.annotations.Nullable;
  * @param copyData for {@code COPY … FROM stdin}: the inline data lines (each ending in a newline) that follow the
  * statement up to the {@code \.} line; otherwise {@code null}
  */
-public record SqlStatement(String sql, int offset, int line, int column, @Nullable String copyData) {
+record SqlStatement(String sql, int offset, int line, int column, @Nullable String copyData) {
 
 }

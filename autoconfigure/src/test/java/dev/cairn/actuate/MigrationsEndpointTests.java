@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import dev.cairn.autoconfigure.MigrationSnapshot;
+import dev.cairn.core.FailedRun;
 import dev.cairn.core.MigrateResult;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.MigrationState;
+import dev.cairn.core.MigrationStatus;
 import dev.cairn.core.MigrationType;
 import dev.cairn.core.Migrator;
 import dev.cairn.core.MigratorSettings;
@@ -36,7 +38,7 @@ class MigrationsEndpointTests {
 
 	@Test
 	void describesTheLastRunAndEveryMigration() {
-		this.snapshot.recordRun(result(applied("1", "001_projects.sql"), applied("2", "002_seed.sql"),
+		this.snapshot.runFinished(result(applied("1", "001_projects.sql"), applied("2", "002_seed.sql"),
 				pending("3", "003_more.sql")));
 		MigrationsEndpoint.MigrationsDescriptor descriptor = this.endpoint.migrations();
 		assertThat(descriptor.currentVersion()).isEqualTo("2");
@@ -51,7 +53,7 @@ class MigrationsEndpointTests {
 
 	@Test
 	void serializesToTheDocumentedShapeWithExplicitNulls() {
-		this.snapshot.recordRun(result(applied("1", "001_projects.sql"), pending("2", "002_seed.sql")));
+		this.snapshot.runFinished(result(applied("1", "001_projects.sql"), pending("2", "002_seed.sql")));
 		JsonMapper mapper = JsonMapper.builder()
 			.changeDefaultPropertyInclusion((inclusion) -> inclusion
 				.withValueInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL))
@@ -73,7 +75,7 @@ class MigrationsEndpointTests {
 
 	@Test
 	void selectsOneMigrationByVersionOrScript() {
-		this.snapshot.recordRun(result(applied("1", "001_projects.sql"), applied("2", "002_seed.sql")));
+		this.snapshot.runFinished(result(applied("1", "001_projects.sql"), applied("2", "002_seed.sql")));
 		assertThat(this.endpoint.migration("002").script()).isEqualTo("002_seed.sql");
 		assertThat(this.endpoint.migration("2").script()).isEqualTo("002_seed.sql");
 		assertThat(this.endpoint.migration("001_projects.sql").version()).isEqualTo("1");
@@ -83,12 +85,11 @@ class MigrationsEndpointTests {
 
 	@Test
 	void showsAFailedRun() {
-		MigrationException failure = new MigrationException("Migration 002_seed.sql failed at line 3, column 7: boom",
-				"002_seed.sql", "42601", 3, 7, null);
-		this.snapshot.runFailed(failure, Duration.ofMillis(12));
-		this.snapshot.recordFailure(STARTED, STARTED.plusMillis(40), failure,
-				List.of(info("1", "001_projects.sql", MigrationState.APPLIED), info("2", "002_seed.sql",
-						MigrationState.PENDING)));
+		MigrationException failure = MigrationException.fromDatabase(
+				"Migration 002_seed.sql failed at line 3, column 7: boom", "002_seed.sql", "42601", 3, 7, null);
+		this.snapshot.runFailed(new FailedRun(MigrateResult.Operation.MIGRATE, STARTED, STARTED.plusMillis(40),
+				Duration.ofMillis(12), failure, status(info("1", "001_projects.sql", MigrationState.APPLIED),
+						info("2", "002_seed.sql", MigrationState.PENDING))));
 		MigrationsEndpoint.RunError error = this.endpoint.migrations().lastRun().error();
 		assertThat(error).isEqualTo(new MigrationsEndpoint.RunError(failure.getMessage(), "002_seed.sql", 3, 7,
 				"42601"));
@@ -100,7 +101,7 @@ class MigrationsEndpointTests {
 
 	@Test
 	void healthIsDownWhenAMigrationWasModified() {
-		this.snapshot.recordRun(result(info("1", "001_projects.sql", MigrationState.MODIFIED)));
+		this.snapshot.runFinished(result(info("1", "001_projects.sql", MigrationState.MODIFIED)));
 		Health health = new CairnHealthIndicator(this.snapshot).health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("modified", 1);
@@ -108,7 +109,7 @@ class MigrationsEndpointTests {
 
 	@Test
 	void healthIsUpWithPendingMigrations() {
-		this.snapshot.recordRun(result(applied("1", "001_projects.sql"), pending("2", "002_seed.sql")));
+		this.snapshot.runFinished(result(applied("1", "001_projects.sql"), pending("2", "002_seed.sql")));
 		Health health = new CairnHealthIndicator(this.snapshot).health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("currentVersion", "1").containsEntry("pending", 1);
@@ -121,21 +122,27 @@ class MigrationsEndpointTests {
 		assertThat(this.endpoint.migrations().migrations()).isEmpty();
 	}
 
-	@Test
-	void currentVersionIsTheBaselineBeforeAnythingRunsAboveIt() {
-		MigrationInfo belowBaseline = new MigrationInfo("2", "seed", MigrationType.SQL, "002_seed.sql",
-				MigrationState.BELOW_BASELINE, "sha256:ab", null, null, null, null, null, false);
-		MigrationInfo baseline = new MigrationInfo("3", "more", MigrationType.SQL, "003_more.sql",
-				MigrationState.BASELINE, "sha256:ab", null, 1, "app", STARTED, 0, false);
-		this.snapshot.recordInfo(List.of(belowBaseline, baseline, pending("4", "004_later.sql")));
-		assertThat(this.endpoint.migrations().currentVersion()).isEqualTo("3");
+	private static MigrateResult result(MigrationInfo... migrations) {
+		return new MigrateResult(MigrateResult.Operation.MIGRATE, STARTED, STARTED.plusMillis(183),
+				Duration.ofMillis(5), List.of(new MigrateResult.Applied("1", "projects", MigrationType.SQL,
+						"001_projects.sql", Duration.ofMillis(41))),
+				status(migrations));
 	}
 
-	private static MigrateResult result(MigrationInfo... migrations) {
-		return new MigrateResult(STARTED, STARTED.plusMillis(183), Duration.ofMillis(5),
-				List.of(new MigrateResult.Applied("1", "projects", MigrationType.SQL, "001_projects.sql",
-						Duration.ofMillis(41))),
-				null, List.of(migrations));
+	/**
+	 * A status as the engine's plan would make it: pending what is pending, current the highest applied version.
+	 */
+	private static MigrationStatus status(MigrationInfo... migrations) {
+		List<MigrationInfo> pending = List.of(migrations)
+			.stream()
+			.filter((migration) -> migration.state() == MigrationState.PENDING)
+			.toList();
+		String current = List.of(migrations)
+			.stream()
+			.filter((migration) -> migration.state() != MigrationState.PENDING)
+			.map(MigrationInfo::version)
+			.reduce(null, (a, b) -> b);
+		return new MigrationStatus(List.of(migrations), pending, List.of(), current);
 	}
 
 	private static MigrationInfo applied(String version, String script) {

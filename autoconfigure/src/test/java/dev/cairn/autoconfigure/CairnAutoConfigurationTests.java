@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 import dev.cairn.core.JavaMigration;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.MigrationState;
 import dev.cairn.core.MigrationType;
 import dev.cairn.core.Migrator;
@@ -83,8 +84,8 @@ class CairnAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(Migrator.class).hasSingleBean(MigrationInitializer.class);
 			MigrationSnapshot snapshot = context.getBean(MigrationSnapshot.class);
-			assertThat(snapshot.currentVersion()).isEqualTo("3");
-			assertThat(snapshot.migrations()).extracting(MigrationInfo::state)
+			assertThat(snapshot.status().current()).isEqualTo("3");
+			assertThat(snapshot.status().migrations()).extracting(MigrationInfo::state)
 				.containsExactly(MigrationState.APPLIED, MigrationState.APPLIED, MigrationState.APPLIED);
 			assertThat(snapshot.lastRun()).satisfies((run) -> {
 				assertThat(run.applied()).isEqualTo(3);
@@ -151,7 +152,7 @@ class CairnAutoConfigurationTests {
 				assertThat(settings.outOfOrder()).isTrue();
 				assertThat(settings.ignoreMissing()).isTrue();
 				assertThat(settings.target()).isEqualTo("1");
-				assertThat(context.getBean(MigrationSnapshot.class).currentVersion()).isEqualTo("1");
+				assertThat(context.getBean(MigrationSnapshot.class).status().current()).isEqualTo("1");
 				assertThat(tables()).contains("schema_history");
 			});
 	}
@@ -167,8 +168,8 @@ class CairnAutoConfigurationTests {
 		this.contextRunner.withBean(JavaMigration.class, AddGraceUser::new).run((context) -> {
 			assertThat(context).hasNotFailed();
 			MigrationSnapshot snapshot = context.getBean(MigrationSnapshot.class);
-			assertThat(snapshot.currentVersion()).isEqualTo("4");
-			assertThat(snapshot.migrations()).last().satisfies((migration) -> {
+			assertThat(snapshot.status().current()).isEqualTo("4");
+			assertThat(snapshot.status().migrations()).last().satisfies((migration) -> {
 				assertThat(migration.type()).isEqualTo(MigrationType.JAVA);
 				assertThat(migration.state()).isEqualTo(MigrationState.APPLIED);
 			});
@@ -225,7 +226,7 @@ class CairnAutoConfigurationTests {
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed());
 		this.contextRunner.withPropertyValues("cairn.mode=validate").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(MigrationSnapshot.class).currentVersion()).isEqualTo("3");
+			assertThat(context.getBean(MigrationSnapshot.class).status().current()).isEqualTo("3");
 		});
 	}
 

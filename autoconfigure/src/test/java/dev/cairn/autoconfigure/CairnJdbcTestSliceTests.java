@@ -1,5 +1,6 @@
 package dev.cairn.autoconfigure;
 
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +40,7 @@ class CairnJdbcTestSliceTests {
 	void migrationsRanBeforeTheTest() {
 		assertThat(this.jdbcTemplate.queryForList("SELECT name FROM users ORDER BY name", String.class))
 			.containsExactly("Ada", "O'Brien; the second");
-		assertThat(this.snapshot.currentVersion()).isEqualTo("3");
+		assertThat(this.snapshot.status().current()).isEqualTo("3");
 	}
 
 	@SpringBootConfiguration

@@ -8,6 +8,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import dev.cairn.core.MigrationInfo;
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.test.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -104,7 +105,7 @@ class CairnSeparateCredentialsTests {
 	private void assertMigratedByDdlRoleAndUsableByAppRole(
 			org.springframework.boot.test.context.assertj.AssertableApplicationContext context) {
 		assertThat(context).hasNotFailed();
-		assertThat(context.getBean(MigrationSnapshot.class).migrations()).extracting(MigrationInfo::installedBy)
+		assertThat(context.getBean(MigrationSnapshot.class).status().migrations()).extracting(MigrationInfo::installedBy)
 			.containsOnly(DDL_ROLE);
 		JdbcTemplate app = context.getBean(JdbcTemplate.class);
 		assertThat(app.queryForObject("SELECT current_user", String.class)).isEqualTo(APP_ROLE);

@@ -6,6 +6,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import dev.cairn.actuate.MigrationsEndpoint;
+import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.Migrator;
 import dev.cairn.core.MigratorSettings;
@@ -57,12 +58,11 @@ class EndpointSecurityTests {
 	void aFailedRunShowsItsErrorWithoutTheConnectionDetails() {
 		PGSimpleDataSource unreachable = new PGSimpleDataSource();
 		unreachable.setUrl("jdbc:postgresql://127.0.0.1:1/" + this.database.name() + "?password=" + SECRET);
-		Migrator migrator = new Migrator(unreachable,
-				MigratorSettings.builder().locations("classpath:scenarios/valid").build());
-		Instant started = Instant.now();
-		MigrationException failure = catchThrowableOfType(MigrationException.class, migrator::migrate);
 		MigrationSnapshot snapshot = new MigrationSnapshot();
-		snapshot.recordFailure(started, Instant.now(), failure, List.of());
+		Migrator migrator = new Migrator(unreachable,
+				MigratorSettings.builder().locations("classpath:scenarios/valid").build(), snapshot, List.of());
+		MigrationException failure = catchThrowableOfType(MigrationException.class, migrator::migrate);
+		assertThat(snapshot.lastRun().error()).isSameAs(failure);
 		String body = this.json.writeValueAsString(new MigrationsEndpoint(snapshot, migrator).migrations());
 		assertThat(body).contains("\"error\":{\"message\":\"Migration run against the database failed")
 			.doesNotContain(SECRET, "jdbc:");

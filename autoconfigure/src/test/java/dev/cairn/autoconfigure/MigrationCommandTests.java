@@ -33,17 +33,19 @@ class MigrationCommandTests {
 	@Test
 	void refusesARollbackThatDoesNotSayHowFar() {
 		assertThat(run(properties("rollback"))).isEqualTo(MigrationCommand.USAGE);
-		assertThat(err()).contains("--cairn.target=0", "--cairn.count=1");
+		assertThat(err()).isEqualTo("Rollback needs to know how far to go: pass --cairn.count=all to undo everything, "
+				+ "--cairn.target=<version> to return to a version (it stays applied), or --cairn.count=1 to undo the "
+				+ "last one.\n");
 		CairnProperties both = properties("rollback");
 		both.setTarget("0");
-		both.setCount(1);
+		both.setCount("1");
 		assertThat(run(both)).isEqualTo(MigrationCommand.USAGE);
 	}
 
 	@Test
 	void refusesACountOutsideRollbackAndATargetThatIsNoVersion() {
 		CairnProperties count = properties("migrate");
-		count.setCount(2);
+		count.setCount("2");
 		assertThat(run(count)).isEqualTo(MigrationCommand.USAGE);
 		CairnProperties target = properties("rollback");
 		target.setTarget("latest");

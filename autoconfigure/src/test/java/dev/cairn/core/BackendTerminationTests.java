@@ -40,7 +40,9 @@ class BackendTerminationTests {
 			.satisfies((ex) -> assertThat(ex.getSqlState()).as(ex.getMessage()).isEqualTo("57P01"))
 			.withMessageStartingWith("Migration 001_sleepy.sql failed at line 3, column 1: terminating connection due "
 					+ "to administrator command (SQLSTATE 57P01)")
-			.withMessageEndingWith("Nothing from this migration was applied. Fix the file and restart.");
+			.withMessageEndingWith("Nothing from this migration was applied. The database ended the session "
+					+ "(pg_terminate_backend, a restart or a lost connection); the file is not at fault. Restart to "
+					+ "try again.");
 		assertThat(tableExists("sleepy")).isFalse();
 		assertThat(history()).isEmpty();
 		assertThat(advisoryLocks()).isZero();
@@ -102,7 +104,9 @@ class BackendTerminationTests {
 					+ "connection due to administrator command (SQLSTATE 57P01)")
 			.withMessageEndingWith("This migration runs outside a transaction: 1 of its 3 statements ran and stay "
 					+ "applied, and the failure could not be recorded (the connection or the migration lock was "
-					+ "lost). Check what those statements did, then restart.");
+					+ "lost), so the next run starts it again from statement 1: check what those statements did. The "
+					+ "database ended the session (pg_terminate_backend, a restart or a lost connection); the file is "
+					+ "not at fault. Restart to try again.");
 		assertThat(tableExists("before_sleep")).isTrue();
 		assertThat(tableExists("after_sleep")).isFalse();
 		assertThat(history()).containsExactly("001_first.sql");

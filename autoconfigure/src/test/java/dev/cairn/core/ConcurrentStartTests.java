@@ -30,7 +30,8 @@ class ConcurrentStartTests {
 
 	private static final int MIGRATIONS = 50;
 
-	private static final Pattern WAITING = Pattern.compile("lockWaiting pid=(\\d+) application_name=(\\S+) .*");
+	private static final Pattern WAITING = Pattern
+		.compile("lockWaiting pid=(\\d+) application_name=cairn lock \\S+/(\\d+) waited=.*");
 
 	@RegisterExtension
 	final TestDatabase database = new TestDatabase();
@@ -70,7 +71,7 @@ class ConcurrentStartTests {
 			int count = (int) logs.get(i).lines().filter((line) -> line.startsWith("applied ")).count();
 			applied += count;
 			if (count > 0) {
-				appliers.add("instance-" + i);
+				appliers.add(String.valueOf(processes.get(i).pid()));
 			}
 		}
 		assertThat(applied).isEqualTo(MIGRATIONS);
@@ -81,8 +82,10 @@ class ConcurrentStartTests {
 		for (String wait : waits) {
 			Matcher matcher = WAITING.matcher(wait);
 			assertThat(matcher.matches()).as(wait).isTrue();
-			assertThat(matcher.group(2)).as(wait).isEqualTo(appliers.get(0));
-			assertThat(wait).contains("last query: ");
+			assertThat(matcher.group(2)).as("the holder's lock session is named after its JVM: " + wait)
+				.isEqualTo(appliers.get(0));
+			assertThat(wait).as("the holder's working session and its query are shown, not Cairn's look-ups")
+				.containsPattern("migrating on pid \\d+, last query: (CREATE TABLE|SELECT pg_sleep|INSERT INTO)");
 		}
 		JdbcTemplate jdbc = new JdbcTemplate(this.database.dataSource());
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM cairn_history", Integer.class)).isEqualTo(MIGRATIONS);

@@ -97,7 +97,8 @@ class CrashTests {
 				break;
 			}
 			List<Integer> backends = jdbc().queryForList("SELECT pid FROM pg_stat_activity WHERE datname = "
-					+ "current_database() AND application_name = ?", Integer.class, "round-" + round);
+					+ "current_database() AND (application_name = ? OR application_name LIKE ?)", Integer.class,
+					"round-" + round, "cairn %/" + instance.pid());
 			instance.toHandle().destroyForcibly();
 			assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
 			kills++;
@@ -125,12 +126,14 @@ class CrashTests {
 	private List<Integer> waitForSleepingMigration(Process instance, Path log) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
 		while (System.nanoTime() < deadline) {
+			String working = "cairn migrate " + ApplicationName.host() + "/" + instance.pid();
 			Integer sleeping = jdbc().queryForObject("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-					+ "current_database() AND application_name = 'doomed' AND state = 'active' AND query LIKE "
-					+ "'SELECT pg_sleep%'", Integer.class);
+					+ "current_database() AND application_name = ? AND state = 'active' AND query LIKE "
+					+ "'SELECT pg_sleep%'", Integer.class, working);
 			if (sleeping != null && sleeping > 0) {
 				return jdbc().queryForList("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-						+ "AND application_name = 'doomed'", Integer.class);
+						+ "AND (application_name = 'doomed' OR application_name LIKE ?)", Integer.class,
+						"cairn %/" + instance.pid());
 			}
 			if (!instance.isAlive()) {
 				break;

@@ -113,8 +113,8 @@ class HostileInputTests {
 					   4 | CREATE INDX CONCURRENTLY users_email ON users (email);
 					     |        ^
 					This migration runs outside a transaction: 1 of its 2 statements ran and stay applied, and the \
-					history records it as failed at statement 2. Fix the cause, then run repair: it resumes at \
-					statement 2 if the file is unchanged.""");
+					history records it as failed at statement 2. Fix the cause (edit statement 2 or a later one, \
+					or fix the database), then run repair: statement 2 of the file as it then stands will run.""");
 		assertThat(jdbc().queryForMap("SELECT success, statements_done FROM cairn_history WHERE version = '2'"))
 			.containsEntry("success", false)
 			.containsEntry("statements_done", 1);

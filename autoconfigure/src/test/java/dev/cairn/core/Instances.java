@@ -29,10 +29,26 @@ final class Instances {
 	 */
 	static Process start(TestDatabase database, String location, String name, String options, Path output)
 			throws IOException {
+		return start(database, location, name, options, output, List.of());
+	}
+
+	/**
+	 * Starts one instance with extra JVM options.
+	 * @param database the database to migrate
+	 * @param location the migration location
+	 * @param name the instance name, also its {@code application_name}
+	 * @param options PostgreSQL session options ({@code -c name=value ...}), or an empty string
+	 * @param output where the instance's output goes
+	 * @param jvmOptions options for the instance's JVM, such as {@code -Duser.language=de}
+	 * @return the running process
+	 */
+	static Process start(TestDatabase database, String location, String name, String options, Path output,
+			List<String> jvmOptions) throws IOException {
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), MigrateLauncher.class.getName(), url(database, options),
-				location, name));
+		List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), MigrateLauncher.class.getName(),
+				url(database, options), location, name));
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
 	}
 

@@ -63,9 +63,9 @@ class LockContentionTests {
 						     | ^
 						It waited for a lock longer than lock_timeout 3 time(s). It was blocked by pid %d (idle in \
 						transaction, application_name 'monthly-report', transaction open for """.formatted(reportPid))
-				.withMessageContaining(", last query: SELECT count(*) FROM accounts). Let that session finish, or end "
-						+ "it with SELECT pg_terminate_backend(" + reportPid + "), or raise cairn.lock-timeout / "
-						+ "cairn.lock-retries.\nNothing from this migration was applied. Fix the file and restart.");
+				.withMessageContaining(", last query: SELECT count(*) FROM accounts).\nNothing from this migration "
+						+ "was applied. Let pid " + reportPid + " finish, or end it with SELECT pg_terminate_backend("
+						+ reportPid + "), then restart (or raise cairn.lock-timeout / cairn.lock-retries).");
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 			reading.set(false);
 			int readCount = reads.get(1, TimeUnit.MINUTES);
@@ -97,8 +97,9 @@ class LockContentionTests {
 				.withMessageContaining("It waited for a lock longer than lock_timeout 2 time(s). It was blocked by pid "
 						+ reportPid + " (idle in transaction, ")
 				.withMessageEndingWith("This migration runs outside a transaction: 0 of its 1 statements ran and stay "
-						+ "applied, and the history records it as failed at statement 1. Fix the cause, then run "
-						+ "repair: it resumes at statement 1 if the file is unchanged.");
+						+ "applied, and the history records it as failed at statement 1. Let pid " + reportPid
+						+ " finish, or end it with SELECT pg_terminate_backend(" + reportPid + "), then restart (or "
+						+ "raise cairn.lock-timeout / cairn.lock-retries).");
 			report.rollback();
 		}
 		assertThat(jdbc().queryForMap("SELECT success, statements_done FROM cairn_history WHERE version = '2'"))
@@ -129,8 +130,9 @@ class LockContentionTests {
 			.withMessageStartingWith("Migration 002_users_email.sql failed at line 2, column 1: could not create "
 					+ "unique index \"users_email\" (SQLSTATE 23505)")
 			.withMessageEndingWith("This migration runs outside a transaction: 0 of its 1 statements ran and stay "
-					+ "applied, and the history records it as failed at statement 1. Fix the cause, then run repair: "
-					+ "it resumes at statement 1 if the file is unchanged.");
+					+ "applied, and the history records it as failed at statement 1. Fix the cause (edit statement 1 "
+					+ "or a later one, or fix the database), then run repair: statement 1 of the file as it then "
+					+ "stands will run.");
 		assertThat(indexValid("users_email")).isFalse();
 		assertThat(jdbc().queryForList("SELECT success, statements_done FROM cairn_history WHERE version = '2'"))
 			.singleElement()

@@ -22,14 +22,14 @@ class MigrationPlanTests {
 				DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.APPLIED);
 		assertThat(plan.pending()).isEmpty();
-		assertThat(plan.problems()).isEmpty();
-		assertThat(plan.currentVersion()).isEqualTo("2");
+		assertThat(plan.status().problemMessages()).isEmpty();
+		assertThat(plan.status().current()).isEqualTo("2");
 	}
 
 	@Test
 	void carriesHistoryDetailsOfAppliedMigrations() {
 		MigrationPlan plan = MigrationPlan.of(files(file("1")), history(applied(7, "1")), DEFAULTS);
-		MigrationInfo info = plan.migrations().get(0);
+		MigrationInfo info = plan.status().migrations().get(0);
 		assertThat(info.version()).isEqualTo("1");
 		assertThat(info.description()).isEqualTo("step");
 		assertThat(info.type()).isEqualTo(MigrationType.SQL);
@@ -48,7 +48,7 @@ class MigrationPlanTests {
 		MigrationPlan plan = MigrationPlan.of(files(file("001")), history(row(1, "1.0", MigrationType.SQL,
 				"001_step.sql", checksum("001_step.sql"), true, null)), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED);
-		assertThat(plan.problems()).isEmpty();
+		assertThat(plan.status().problemMessages()).isEmpty();
 	}
 
 	@Test
@@ -58,9 +58,9 @@ class MigrationPlanTests {
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.PENDING,
 				MigrationState.PENDING);
 		assertThat(pendingScripts(plan)).containsExactly("002_step.sql", "003_step.sql");
-		assertThat(plan.problems()).isEmpty();
-		assertThat(plan.currentVersion()).isEqualTo("1");
-		MigrationInfo pending = plan.migrations().get(1);
+		assertThat(plan.status().problemMessages()).isEmpty();
+		assertThat(plan.status().current()).isEqualTo("1");
+		MigrationInfo pending = plan.status().migrations().get(1);
 		assertThat(pending.appliedChecksum()).isNull();
 		assertThat(pending.installedRank()).isNull();
 		assertThat(pending.installedBy()).isNull();
@@ -73,7 +73,7 @@ class MigrationPlanTests {
 		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2")), history(), DEFAULTS);
 		assertThat(states(plan)).containsOnly(MigrationState.PENDING);
 		assertThat(pendingScripts(plan)).containsExactly("001_step.sql", "002_step.sql");
-		assertThat(plan.currentVersion()).isNull();
+		assertThat(plan.status().current()).isNull();
 	}
 
 	@Test
@@ -83,12 +83,13 @@ class MigrationPlanTests {
 				history(row(1, "1", MigrationType.SQL, "001_step.sql", "sha256:" + "a".repeat(64), true, null)),
 				DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.MODIFIED, MigrationState.PENDING);
-		assertThat(plan.problems()).containsExactly("Migration 001_step.sql (version 1) was changed after it was "
+		assertThat(plan.status().problemMessages()).containsExactly("Migration 001_step.sql (version 1) was changed after it was "
 				+ "applied: it was applied with checksum sha256:" + "a".repeat(64) + ", the file now has sha256:"
-				+ "b".repeat(64) + ". Restore the file as it was applied (for example with git checkout), or, if the "
-				+ "change is intentional and the database already matches it, run repair to accept the new checksum.");
-		assertThat(plan.migrations().get(0).checksum()).isEqualTo("sha256:" + "b".repeat(64));
-		assertThat(plan.migrations().get(0).appliedChecksum()).isEqualTo("sha256:" + "a".repeat(64));
+				+ "b".repeat(64) + ". Restore the file as it was applied (for example with git checkout) and put the "
+				+ "change in a new migration; or, if the database already matches the edited file, run repair to "
+				+ "accept its checksum (repair runs none of it).");
+		assertThat(plan.status().migrations().get(0).checksum()).isEqualTo("sha256:" + "b".repeat(64));
+		assertThat(plan.status().migrations().get(0).appliedChecksum()).isEqualTo("sha256:" + "a".repeat(64));
 		assertThat(pendingScripts(plan)).containsExactly("002_step.sql");
 	}
 
@@ -98,8 +99,8 @@ class MigrationPlanTests {
 				history(applied(1, "1"), applied(2, "2"), applied(3, "3")), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.MISSING,
 				MigrationState.APPLIED);
-		assertThat(plan.migrations().get(1).script()).isEqualTo("002_step.sql");
-		assertThat(plan.problems()).containsExactly("Migration 002_step.sql (version 2) was applied on "
+		assertThat(plan.status().migrations().get(1).script()).isEqualTo("002_step.sql");
+		assertThat(plan.status().problemMessages()).containsExactly("Migration 002_step.sql (version 2) was applied on "
 				+ "2024-01-31T12:00:00Z but its file is gone from [classpath:db/migrations]. Restore the file, or set "
 				+ "cairn.ignore-missing=true if it was removed on purpose.");
 	}
@@ -111,7 +112,7 @@ class MigrationPlanTests {
 				MigratorSettings.builder().ignoreMissing(true).build());
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.MISSING,
 				MigrationState.APPLIED);
-		assertThat(plan.problems()).isEmpty();
+		assertThat(plan.status().problemMessages()).isEmpty();
 		assertThat(plan.pending()).isEmpty();
 	}
 
@@ -120,10 +121,11 @@ class MigrationPlanTests {
 		List<AppliedMigration> history = history(appliedRepeatable(1, "old view", checksum("R__old_view.sql")));
 		MigrationPlan plan = MigrationPlan.of(files(), history, DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.MISSING);
-		assertThat(plan.problems()).containsExactly("Migration R__old_view.sql was applied on 2024-01-31T12:00:00Z "
+		assertThat(plan.status().problemMessages()).containsExactly("Migration R__old_view.sql was applied on 2024-01-31T12:00:00Z "
 				+ "but its file is gone from [classpath:db/migrations]. Restore the file, or set "
 				+ "cairn.ignore-missing=true if it was removed on purpose.");
 		assertThat(MigrationPlan.of(files(), history, MigratorSettings.builder().ignoreMissing(true).build())
+			.status()
 			.problems()).isEmpty();
 	}
 
@@ -133,7 +135,7 @@ class MigrationPlanTests {
 				history(applied(1, "1"), applied(2, "3")), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.OUT_OF_ORDER,
 				MigrationState.APPLIED);
-		assertThat(plan.problems()).containsExactly("Migration 002_step.sql (version 2) is pending, but version 3 is "
+		assertThat(plan.status().problemMessages()).containsExactly("Migration 002_step.sql (version 2) is pending, but version 3 is "
 				+ "already applied. Renumber it above 3, or set cairn.out-of-order=true to apply it anyway.");
 		assertThat(plan.pending()).isEmpty();
 	}
@@ -144,7 +146,7 @@ class MigrationPlanTests {
 				history(applied(1, "1"), applied(2, "3")), MigratorSettings.builder().outOfOrder(true).build());
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.OUT_OF_ORDER,
 				MigrationState.APPLIED, MigrationState.PENDING);
-		assertThat(plan.problems()).isEmpty();
+		assertThat(plan.status().problemMessages()).isEmpty();
 		assertThat(pendingScripts(plan)).containsExactly("002_step.sql", "004_step.sql");
 	}
 
@@ -154,12 +156,12 @@ class MigrationPlanTests {
 				history(applied(1, "1"), failed(2, "2", 3)), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.FAILED,
 				MigrationState.PENDING);
-		assertThat(plan.problems()).containsExactly("Migration 002_step.sql (version 2) failed part way on "
+		assertThat(plan.status().problemMessages()).containsExactly("Migration 002_step.sql (version 2) failed part way on "
 				+ "2024-01-31T12:00:00Z: it runs outside a transaction, and 3 of its statements ran and stay applied. "
-				+ "Fix what the failed statement left behind (for example drop an invalid index), then run repair: it "
-				+ "resumes at the failed statement if the file is unchanged, or records the migration as done if you "
-				+ "completed it by hand.");
-		assertThat(plan.currentVersion()).isEqualTo("1");
+				+ "Fix the cause (edit statement 4 or a later one, or fix the database), then run repair: it runs the "
+				+ "file from statement 4 on, as long as statements 1-3 (which ran) are unchanged. If you completed "
+				+ "the migration by hand, run repair with cairn.repair.mark-applied=2 instead.");
+		assertThat(plan.status().current()).isEqualTo("1");
 		assertThat(pendingScripts(plan)).containsExactly("003_step.sql");
 	}
 
@@ -168,7 +170,7 @@ class MigrationPlanTests {
 		MigrationPlan plan = MigrationPlan.of(files(file("1")), history(applied(1, "1"), failed(2, "2", 0)),
 				DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.FAILED);
-		assertThat(plan.problems()).singleElement().asString().startsWith("Migration 002_step.sql (version 2) failed "
+		assertThat(plan.status().problemMessages()).singleElement().asString().startsWith("Migration 002_step.sql (version 2) failed "
 				+ "part way on 2024-01-31T12:00:00Z: it runs outside a transaction, and 0 of its statements ran");
 	}
 
@@ -178,21 +180,21 @@ class MigrationPlanTests {
 				history(applied(1, "1"), applied(2, "2"), applied(3, "3")), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.APPLIED,
 				MigrationState.FUTURE);
-		assertThat(plan.migrations().get(2).version()).isEqualTo("3");
-		assertThat(plan.problems()).isEmpty();
+		assertThat(plan.status().migrations().get(2).version()).isEqualTo("3");
+		assertThat(plan.status().problemMessages()).isEmpty();
 		assertThat(plan.pending()).isEmpty();
-		assertThat(plan.currentVersion()).isEqualTo("3");
+		assertThat(plan.status().current()).isEqualTo("3");
 	}
 
 	@Test
 	void showsBaselineMarkerAndSkipsFilesBelowIt() {
 		MigrationPlan plan = MigrationPlan.of(files(file("3"), file("6")), history(baseline(1, "5")), DEFAULTS);
-		assertThat(plan.migrations()).extracting(MigrationInfo::version).containsExactly("3", "5", "6");
+		assertThat(plan.status().migrations()).extracting(MigrationInfo::version).containsExactly("3", "5", "6");
 		assertThat(states(plan)).containsExactly(MigrationState.BELOW_BASELINE, MigrationState.BASELINE,
 				MigrationState.PENDING);
 		assertThat(pendingScripts(plan)).containsExactly("006_step.sql");
-		assertThat(plan.problems()).isEmpty();
-		assertThat(plan.currentVersion()).isEqualTo("5");
+		assertThat(plan.status().problemMessages()).isEmpty();
+		assertThat(plan.status().current()).isEqualTo("5");
 	}
 
 	@Test
@@ -202,7 +204,7 @@ class MigrationPlanTests {
 		assertThat(states(plan)).containsExactly(MigrationState.BELOW_BASELINE, MigrationState.BASELINE,
 				MigrationState.APPLIED);
 		assertThat(plan.pending()).isEmpty();
-		assertThat(plan.problems()).isEmpty();
+		assertThat(plan.status().problemMessages()).isEmpty();
 	}
 
 	@Test
@@ -210,9 +212,9 @@ class MigrationPlanTests {
 		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2")),
 				history(applied(1, "1"), applied(2, "2"), rollback(3, "2")), DEFAULTS);
 		assertThat(pendingScripts(plan)).containsExactly("002_step.sql");
-		assertThat(plan.problems()).isEmpty();
-		assertThat(plan.currentVersion()).isEqualTo("1");
-		MigrationInfo rolledBack = plan.migrations().get(1);
+		assertThat(plan.status().problemMessages()).isEmpty();
+		assertThat(plan.status().current()).isEqualTo("1");
+		MigrationInfo rolledBack = plan.status().migrations().get(1);
 		assertThat(rolledBack.installedRank()).isNull();
 		assertThat(rolledBack.installedOn()).isNull();
 	}
@@ -230,7 +232,7 @@ class MigrationPlanTests {
 				history(applied(1, "1"), applied(2, "2"), rollback(3, "2")), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.ROLLED_BACK,
 				MigrationState.PENDING);
-		assertThat(plan.problems()).isEmpty();
+		assertThat(plan.status().problemMessages()).isEmpty();
 	}
 
 	@Test
@@ -238,9 +240,9 @@ class MigrationPlanTests {
 		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2")),
 				history(applied(1, "1"), applied(2, "2"), rollback(3, "2"), applied(4, "2")), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.APPLIED);
-		assertThat(plan.migrations().get(1).installedRank()).isEqualTo(4);
+		assertThat(plan.status().migrations().get(1).installedRank()).isEqualTo(4);
 		assertThat(plan.pending()).isEmpty();
-		assertThat(plan.currentVersion()).isEqualTo("2");
+		assertThat(plan.status().current()).isEqualTo("2");
 	}
 
 	@Test
@@ -257,9 +259,9 @@ class MigrationPlanTests {
 		MigrationPlan plan = MigrationPlan.of(files(repeatable("changed"), repeatable("same")), history, DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.PENDING, MigrationState.APPLIED);
 		assertThat(pendingScripts(plan)).containsExactly("R__changed.sql");
-		assertThat(plan.migrations().get(1).installedRank()).isEqualTo(3);
-		assertThat(plan.problems()).isEmpty();
-		assertThat(plan.currentVersion()).isNull();
+		assertThat(plan.status().migrations().get(1).installedRank()).isEqualTo(3);
+		assertThat(plan.status().problemMessages()).isEmpty();
+		assertThat(plan.status().current()).isNull();
 	}
 
 	@Test
@@ -285,9 +287,9 @@ class MigrationPlanTests {
 				history(applied(1, "1"), applied(2, "1.5"), applied(3, "2"), applied(4, "11"),
 						appliedRepeatable(5, "b", checksum("R__b.sql"))),
 				MigratorSettings.builder().ignoreMissing(true).outOfOrder(true).build());
-		assertThat(plan.migrations()).extracting(MigrationInfo::version)
+		assertThat(plan.status().migrations()).extracting(MigrationInfo::version)
 			.containsExactly("1", "1.1", "1.5", "2", "10", "11", null, null);
-		assertThat(plan.migrations()).extracting(MigrationInfo::script)
+		assertThat(plan.status().migrations()).extracting(MigrationInfo::script)
 			.containsExactly("001_step.sql", "1.1_step.sql", "1.5_step.sql", "002_step.sql", "010_step.sql",
 					"011_step.sql", "R__a.sql", "R__b.sql");
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.OUT_OF_ORDER,
@@ -301,7 +303,7 @@ class MigrationPlanTests {
 				history(appliedRepeatable(1, "a", checksum("R__a.sql")), appliedRepeatable(2, "b", checksum("R__b.sql")),
 						appliedRepeatable(3, "c", checksum("R__c.sql"))),
 				MigratorSettings.builder().ignoreMissing(true).build());
-		assertThat(plan.migrations()).extracting(MigrationInfo::description).containsExactly("a", "b", "c");
+		assertThat(plan.status().migrations()).extracting(MigrationInfo::description).containsExactly("a", "b", "c");
 	}
 
 	@Test
@@ -318,7 +320,7 @@ class MigrationPlanTests {
 				history(applied(1, "1"), applied(2, "3"), applied(3, "4")), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.MODIFIED, MigrationState.OUT_OF_ORDER,
 				MigrationState.MISSING, MigrationState.APPLIED);
-		assertThat(plan.problems()).hasSize(3);
+		assertThat(plan.status().problemMessages()).hasSize(3);
 	}
 
 	@Test
@@ -329,7 +331,7 @@ class MigrationPlanTests {
 		ResolvedMigration withDown = new ResolvedMigration(up.version(), up.description(), up.type(), up.script(),
 				up.location(), up.text(), up.checksum(), down, null);
 		MigrationPlan plan = MigrationPlan.of(files(withDown, file("2")), history(applied(1, "1")), DEFAULTS);
-		assertThat(plan.migrations()).extracting(MigrationInfo::hasDown).containsExactly(true, false);
+		assertThat(plan.status().migrations()).extracting(MigrationInfo::hasDown).containsExactly(true, false);
 	}
 
 	@Test
@@ -404,11 +406,11 @@ class MigrationPlanTests {
 	}
 
 	private static String checksum(String script) {
-		return MigrationSource.checksum("-- " + script);
+		return MigrationText.checksum("-- " + script);
 	}
 
 	private static List<MigrationState> states(MigrationPlan plan) {
-		return plan.migrations().stream().map(MigrationInfo::state).toList();
+		return plan.status().migrations().stream().map(MigrationInfo::state).toList();
 	}
 
 	private static List<String> pendingScripts(MigrationPlan plan) {

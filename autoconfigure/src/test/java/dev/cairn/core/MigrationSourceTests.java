@@ -66,7 +66,7 @@ class MigrationSourceTests {
 		List<ResolvedMigration> resolved = resolve("classpath:scenarios/source-valid");
 		assertThat(resolved).allSatisfy((migration) -> {
 			assertThat(migration.checksum()).matches("sha256:[0-9a-f]{64}");
-			assertThat(migration.checksum()).isEqualTo(MigrationSource.checksum(migration.text()));
+			assertThat(migration.checksum()).isEqualTo(MigrationText.checksum(migration.text()));
 		});
 		assertThat(resolved).extracting(ResolvedMigration::checksum).doesNotHaveDuplicates();
 	}
@@ -185,12 +185,23 @@ class MigrationSourceTests {
 	}
 
 	@Test
+	void readsTheExtensionAndTheDirectivesInAnyLetterCase() {
+		List<ResolvedMigration> resolved = resolve("classpath:scenarios/source-upper-case");
+		assertThat(resolved).extracting(ResolvedMigration::script)
+			.containsExactly("001_users.SQL", "002_users_name.Sql");
+		assertThat(resolved).extracting(ResolvedMigration::type).containsExactly(MigrationType.SQL,
+				MigrationType.SQL_NO_TX);
+		assertThat(resolved.get(0).down()).isNotNull();
+		assertThat(SqlScript.parse("002_users_name.Sql", resolved.get(1).text()).transactional()).isFalse();
+	}
+
+	@Test
 	void rejectsFileWhoseNameIsNotAMigrationName() {
 		assertThatExceptionOfType(MigrationException.class)
 			.isThrownBy(() -> resolve("classpath:scenarios/source-bad-name"))
 			.withMessage("Migration file V1__flyway_style.sql in classpath:scenarios/source-bad-name does not have a "
-					+ "migration name. Rename it to " + EXPECTED_FORM
-					+ "; every .sql file in a migration location must be a migration.")
+					+ "migration name. Rename it to 1_flyway_style.sql (the form is " + EXPECTED_FORM
+					+ "); every .sql file in a migration location must be a migration.")
 			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("V1__flyway_style.sql"));
 	}
 
@@ -269,50 +280,50 @@ class MigrationSourceTests {
 
 	@Test
 	void checksumReadsLoneCarriageReturnsAsLineFeeds() {
-		assertThat(MigrationSource.checksum("select 1;\rselect 2;\r"))
-			.isEqualTo(MigrationSource.checksum("select 1;\nselect 2;\n"));
-		assertThat(MigrationSource.checksum("select 1;\r\n\r\nselect 2;"))
-			.isEqualTo(MigrationSource.checksum("select 1;\n\nselect 2;"));
+		assertThat(MigrationText.checksum("select 1;\rselect 2;\r"))
+			.isEqualTo(MigrationText.checksum("select 1;\nselect 2;\n"));
+		assertThat(MigrationText.checksum("select 1;\r\n\r\nselect 2;"))
+			.isEqualTo(MigrationText.checksum("select 1;\n\nselect 2;"));
 	}
 
 	@Test
 	void checksumSeesChangesInsideLinesAndLeadingWhitespace() {
-		String checksum = MigrationSource.checksum("select 1;\n");
-		assertThat(MigrationSource.checksum("select 2;\n")).isNotEqualTo(checksum);
-		assertThat(MigrationSource.checksum(" select 1;\n")).isNotEqualTo(checksum);
-		assertThat(MigrationSource.checksum("select  1;\n")).isNotEqualTo(checksum);
-		assertThat(MigrationSource.checksum("select 1;\n\n")).isNotEqualTo(checksum);
-		assertThat(MigrationSource.checksum("select 1; \t\n")).isEqualTo(checksum);
+		String checksum = MigrationText.checksum("select 1;\n");
+		assertThat(MigrationText.checksum("select 2;\n")).isNotEqualTo(checksum);
+		assertThat(MigrationText.checksum(" select 1;\n")).isNotEqualTo(checksum);
+		assertThat(MigrationText.checksum("select  1;\n")).isNotEqualTo(checksum);
+		assertThat(MigrationText.checksum("select 1;\n\n")).isNotEqualTo(checksum);
+		assertThat(MigrationText.checksum("select 1; \t\n")).isEqualTo(checksum);
 	}
 
 	@Test
 	void checksumOfEmptyTextIsSha256OfNothing() {
-		assertThat(MigrationSource.checksum("")).isEqualTo(EMPTY_CHECKSUM);
-		assertThat(MigrationSource.checksum("  \t")).isEqualTo(EMPTY_CHECKSUM);
+		assertThat(MigrationText.checksum("")).isEqualTo(EMPTY_CHECKSUM);
+		assertThat(MigrationText.checksum("  \t")).isEqualTo(EMPTY_CHECKSUM);
 	}
 
 	@Test
 	void decodeStripsBomAndReportsBadBytePosition() {
 		byte[] bom = { (byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 's', 'e', 'l', 'e', 'c', 't', ';' };
-		assertThat(MigrationSource.decode(bom, "001_x.sql")).isEqualTo("select;");
+		assertThat(MigrationText.decode(bom, "001_x.sql")).isEqualTo("select;");
 		byte[] truncated = { 'a', '\n', 'b', '\n', (byte) 0xE2, (byte) 0x82 };
 		assertThatExceptionOfType(MigrationException.class)
-			.isThrownBy(() -> MigrationSource.decode(truncated, "001_x.sql"))
+			.isThrownBy(() -> MigrationText.decode(truncated, "001_x.sql"))
 			.withMessage("Migration 001_x.sql is not valid UTF-8: byte 0xe2 at line 3 (byte offset 4). "
 					+ "Save the file as UTF-8.");
-		assertThat(MigrationSource.decode("caf\u00e9 \u20ac \uD83D\uDE00".getBytes(StandardCharsets.UTF_8), "001_x.sql"))
+		assertThat(MigrationText.decode("caf\u00e9 \u20ac \uD83D\uDE00".getBytes(StandardCharsets.UTF_8), "001_x.sql"))
 			.isEqualTo("caf\u00e9 \u20ac \uD83D\uDE00");
 	}
 
 	@Test
 	void findsNoTransactionDirectiveOnlyAmongTheLeadingComments() {
-		assertThat(MigrationSource.hasNoTransactionDirective("-- cairn:no-transaction\ncreate index;")).isTrue();
-		assertThat(MigrationSource.hasNoTransactionDirective("\n  -- CAIRN:No-Transaction\r\ncreate index;")).isTrue();
-		assertThat(MigrationSource.hasNoTransactionDirective("-- why\n-- cairn:lock-timeout=5s\n--cairn:no-transaction"))
+		assertThat(Directives.noTransaction("-- cairn:no-transaction\ncreate index;")).isTrue();
+		assertThat(Directives.noTransaction("\n  -- CAIRN:No-Transaction\r\ncreate index;")).isTrue();
+		assertThat(Directives.noTransaction("-- why\n-- cairn:lock-timeout=5s\n--cairn:no-transaction"))
 			.isTrue();
-		assertThat(MigrationSource.hasNoTransactionDirective("create index;\n-- cairn:no-transaction")).isFalse();
-		assertThat(MigrationSource.hasNoTransactionDirective("-- cairn:no-transactions\ncreate index;")).isFalse();
-		assertThat(MigrationSource.hasNoTransactionDirective("")).isFalse();
+		assertThat(Directives.noTransaction("create index;\n-- cairn:no-transaction")).isFalse();
+		assertThat(Directives.noTransaction("-- cairn:no-transactions\ncreate index;")).isFalse();
+		assertThat(Directives.noTransaction("")).isFalse();
 	}
 
 	@Test
@@ -364,8 +375,8 @@ class MigrationSourceTests {
 				text.append(pieces[random.nextInt(pieces.length)]);
 			}
 			byte[] bytes = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-			assertThat(MigrationSource.checksum(bytes, text.toString())).as(text.toString())
-				.isEqualTo(MigrationSource.checksum(text.toString()));
+			assertThat(MigrationText.checksum(bytes, text.toString())).as(text.toString())
+				.isEqualTo(MigrationText.checksum(text.toString()));
 		}
 	}
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class MigrationVersionTests {
@@ -102,8 +103,8 @@ class MigrationVersionTests {
 			"\u0661" })
 	void rejectsTextThatIsNotDigitsOptionallyDotted(String text) {
 		assertThat(MigrationVersion.isVersion(text)).isFalse();
-		assertThatIllegalArgumentException().isThrownBy(() -> MigrationVersion.parse(text))
-			.withMessage("'" + text + "' is not a version: use digits, optionally dotted (1, 001, 1.2)");
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> MigrationVersion.parse(text))
+			.withMessage("'" + text + "' is not a version: use digits, optionally dotted (1, 001, 1.2).");
 	}
 
 	@ParameterizedTest
@@ -124,6 +125,13 @@ class MigrationVersionTests {
 	void rejectsVersionWithoutParts() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new MigrationVersion(List.of()))
 			.withMessage("A version needs at least one part");
+	}
+
+	@Test
+	void aTargetThatIsNotAVersionIsRefusedNamingTheSetting() {
+		assertThatExceptionOfType(MigrationException.class)
+			.isThrownBy(() -> MigratorSettings.builder().target("latest").build())
+			.withMessage("cairn.target 'latest' is not a version. Use digits, optionally dotted (0, 3, 1.2).");
 	}
 
 }

@@ -40,6 +40,23 @@ class OperationsTests {
 	}
 
 	@Test
+	void rollingBackEverythingUndoesAVersionZeroMigrationToo() throws Exception {
+		String empty = PostgresClient.schema(this.database);
+		migrator("rollback-version-zero").migrate();
+		MigrateResult toZero = migrator("rollback-version-zero").rollback("0");
+		assertThat(toZero.applied()).extracting(MigrateResult.Applied::script)
+			.containsExactly("0001_sessions.down.sql");
+		assertThat(toZero.currentVersion()).isEqualTo("0");
+		assertThat(tableExists("identities")).isTrue();
+		MigrateResult all = migrator("rollback-version-zero").rollbackAll();
+		assertThat(all.applied()).extracting(MigrateResult.Applied::script)
+			.containsExactly("0000_identities.down.sql");
+		assertThat(all.currentVersion()).isNull();
+		jdbc().execute("DROP TABLE cairn_history");
+		assertThat(PostgresClient.schema(this.database)).isEqualTo(empty);
+	}
+
+	@Test
 	void rollsBackTheLastMigrationsOnly() {
 		migrator("ops-roundtrip").migrate();
 		MigrateResult rollback = migrator("ops-roundtrip").rollbackLast(1);
@@ -123,8 +140,9 @@ class OperationsTests {
 			.withMessageStartingWith("Migration 002_findings_fingerprint.sql failed at line 3, column 1: could not "
 					+ "create unique index \"findings_fingerprint\" (SQLSTATE 23505)")
 			.withMessageEndingWith("This migration runs outside a transaction: 1 of its 3 statements ran and stay "
-					+ "applied, and the history records it as failed at statement 2. Fix the cause, then run repair: "
-					+ "it resumes at statement 2 if the file is unchanged.");
+					+ "applied, and the history records it as failed at statement 2. Fix the cause (edit statement 2 "
+					+ "or a later one, or fix the database), then run repair: statements 2-3 of the file as it then "
+					+ "stands will run.");
 		assertThat(jdbc().queryForMap("SELECT success, statements_done FROM cairn_history WHERE version = '2'"))
 			.containsEntry("success", false)
 			.containsEntry("statements_done", 1);
@@ -147,7 +165,14 @@ class OperationsTests {
 		migrator("modified/before").migrate();
 		List<RepairAction> repaired = migrator("modified/after").repair();
 		assertThat(repaired).singleElement()
-			.satisfies((action) -> assertThat(action.action()).startsWith("accepted the edited file: checksum sha256:"));
+			.satisfies((action) -> assertThat(action.action()).matches("""
+					accepted the edited file's checksum sha256:\\w{64} \\(it was applied with sha256:\\w{64}\\)\\. \
+					None of the edit was run: if the database lacks it, put the change in a new migration:
+					--- applied
+					\\+\\+\\+ 002_add_email.sql
+					@@ -1 \\+1 @@
+					-ALTER TABLE users ADD COLUMN email text;
+					\\+ALTER TABLE users ADD COLUMN email varchar\\(200\\);"""));
 		assertThat(migrator("modified/after").migrate().applied()).isEmpty();
 		assertThat(jdbc().queryForList("SELECT type FROM cairn_history ORDER BY installed_rank", String.class))
 			.containsExactly("SQL", "SQL", "REPAIR");

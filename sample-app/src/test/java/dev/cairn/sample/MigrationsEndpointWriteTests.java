@@ -106,9 +106,10 @@ class MigrationsEndpointWriteTests {
 			.isBadRequest()
 			.expectBody()
 			.jsonPath("$.error.message").value((String message) -> assertThat(message)
-				.contains("{\"target\": \"0\"}", "{\"count\": 1}"));
+				.contains("{\"target\": \"<version>\"}", "{\"count\": 1}", "{\"count\": \"all\"}"));
 		post("rollback", Map.of("target", "0", "count", 1)).expectStatus().isBadRequest();
 		post("rollback", Map.of("target", "not-a-version")).expectStatus().isBadRequest();
+		post("rollback", Map.of("count", "some")).expectStatus().isBadRequest();
 		post("migrate", Map.of("count", 1)).expectStatus().isBadRequest();
 		post("fly", Map.of()).expectStatus().isBadRequest();
 	}

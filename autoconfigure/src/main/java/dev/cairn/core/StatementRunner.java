@@ -1,0 +1,309 @@
+package dev.cairn.core;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.postgresql.PGConnection;
+
+/**
+ * Sends a migration's statements on the working connection: row-less statements of a transaction as JDBC batches,
+ * {@code COPY … FROM stdin} through pgjdbc's copy API, each statement watched for lock waits, and, outside a
+ * transaction, each statement retried after {@code lock_timeout}. A failed statement is reported by its index in a
+ * {@link Failure}.
+ * <p>
+ * Inside a transaction pgjdbc marks every entry of a failed batch failed, and names the failed one only in its
+ * message, with a number formatted for the JVM's locale. So the failed entry is the one whose statement text the
+ * message quotes right after that number; when no entry matches (a translated message), the statements are replayed
+ * one by one in a transaction that is then rolled back, which finds the failing one exactly.
+ */
+final class StatementRunner {
+
+	static final String LOCK_NOT_AVAILABLE = "55P03";
+
+	private static final Log logger = LogFactory.getLog(StatementRunner.class);
+
+	private final Connection connection;
+
+	private final MigratorSettings settings;
+
+	private final LockWaitWatcher watcher;
+
+	StatementRunner(Connection connection, AdvisoryLock lock, MigratorSettings settings) throws SQLException {
+		this.connection = connection;
+		this.settings = settings;
+		this.watcher = new LockWaitWatcher(lock.connection(), connection.unwrap(PGConnection.class).getBackendPID());
+	}
+
+	/**
+	 * Runs a transactional file's statements between the settings before and the reset after them, in the open
+	 * transaction, one round trip for every run of statements that return no rows.
+	 * @param statements the file's statements
+	 * @param before settings to send first, such as {@code SET LOCAL lock_timeout}
+	 * @param after statements to send last, such as the session reset
+	 * @param lockTimeout the {@code lock_timeout} the statements run with, for the watcher
+	 * @throws Failure naming the statement that failed, or {@code -1} when it was a setting or the reset
+	 */
+	void runInTransaction(List<SqlStatement> statements, List<String> before, List<String> after,
+			Duration lockTimeout) throws Failure {
+		List<String> batch = new ArrayList<>(before);
+		List<Integer> indexes = new ArrayList<>();
+		before.forEach((sql) -> indexes.add(-1));
+		try (Statement statement = newStatement()) {
+			for (int i = 0; i < statements.size(); i++) {
+				SqlStatement sql = statements.get(i);
+				if (SqlKeywords.returnsNoRows(sql)) {
+					batch.add(sql.sql());
+					indexes.add(i);
+					continue;
+				}
+				executeBatch(statement, batch, indexes, lockTimeout, statements, before);
+				execute(statement, sql, i, lockTimeout);
+			}
+			batch.addAll(after);
+			after.forEach((sql) -> indexes.add(-1));
+			executeBatch(statement, batch, indexes, lockTimeout, statements, before);
+		}
+		catch (SQLException ex) {
+			throw new Failure(ex, -1, 0);
+		}
+	}
+
+	/**
+	 * Runs one statement in autocommit, retrying it after {@code lock_timeout} with a jittered, growing pause.
+	 * @param statement the statement
+	 * @param index its index in the file, for the failure
+	 * @param script the file name, for the log
+	 * @param lockTimeout the {@code lock_timeout} it runs with
+	 * @throws Failure when it failed for good, with the number of retries made
+	 */
+	void runWithRetries(SqlStatement statement, int index, String script, Duration lockTimeout) throws Failure {
+		for (int attempt = 0;; attempt++) {
+			try (Statement jdbc = newStatement()) {
+				InvalidIndexes.dropBeforeRebuild(this.connection, statement.sql());
+				execute(jdbc, statement, index, lockTimeout);
+				return;
+			}
+			catch (Failure | SQLException ex) {
+				SQLException cause = (ex instanceof Failure failure) ? failure.getCause() : (SQLException) ex;
+				if (!LOCK_NOT_AVAILABLE.equals(cause.getSQLState()) || attempt >= this.settings.lockRetries()) {
+					throw new Failure(cause, index, attempt);
+				}
+				pause(script, attempt, lockTimeout, cause);
+			}
+		}
+	}
+
+	/**
+	 * Runs SQL that is not part of a file, such as settings and the session reset.
+	 * @param sql the statements, sent as one string
+	 */
+	void execute(List<String> sql) throws SQLException {
+		if (sql.isEmpty()) {
+			return;
+		}
+		try (Statement statement = newStatement()) {
+			statement.execute(String.join("; ", sql));
+		}
+	}
+
+	/**
+	 * Waits before the next attempt of a statement or transaction that hit {@code lock_timeout}, and logs the
+	 * attempt with the sessions that blocked it.
+	 * @param script the file name
+	 * @param attempt the 0-based attempt that failed
+	 * @param lockTimeout the {@code lock_timeout} it ran with
+	 * @param failure the attempt's failure, marked with the blockers the watcher saw
+	 */
+	void pause(String script, int attempt, Duration lockTimeout, Throwable failure) {
+		long base = Math.min(200L << attempt, 5_000L);
+		long millis = base + ThreadLocalRandom.current().nextLong(base);
+		logger.warn("Migration " + script + " gave up waiting for a lock after lock_timeout " + lockTimeout.toMillis()
+				+ " ms (attempt " + (attempt + 1) + " of " + (this.settings.lockRetries() + 1) + "). "
+				+ LockWaitWatcher.blockers(failure) + ". Retrying in " + millis + " ms.");
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MigrationException("Interrupted while waiting to retry " + script + ", which hit lock_timeout. "
+					+ "Nothing of it was committed; restart to try again.");
+		}
+	}
+
+	private Statement newStatement() throws SQLException {
+		Statement statement = this.connection.createStatement();
+		statement.setEscapeProcessing(false);
+		return statement;
+	}
+
+	private void executeBatch(Statement statement, List<String> batch, List<Integer> indexes, Duration lockTimeout,
+			List<SqlStatement> statements, List<String> before) throws Failure, SQLException {
+		if (batch.isEmpty()) {
+			return;
+		}
+		this.watcher.start(lockTimeout);
+		try {
+			for (String sql : batch) {
+				statement.addBatch(sql);
+			}
+			statement.executeBatch();
+		}
+		catch (BatchUpdateException ex) {
+			SQLException cause = (ex.getNextException() != null) ? ex.getNextException() : ex;
+			if (LOCK_NOT_AVAILABLE.equals(cause.getSQLState())) {
+				this.watcher.note(cause);
+			}
+			int entry = failedEntry(String.valueOf(ex.getMessage()), batch);
+			int index = (entry >= 0) ? indexes.get(entry) : replay(indexes, statements, before, lockTimeout);
+			throw new Failure(cause, index, 0);
+		}
+		finally {
+			this.watcher.stop();
+			statement.clearBatch();
+			batch.clear();
+			indexes.clear();
+		}
+	}
+
+	/**
+	 * Finds the batch entry pgjdbc's message names: the one whose text follows a number equal to its index, digits
+	 * read whatever separators the locale put between them.
+	 * @return the entry, or -1 when the message names none
+	 */
+	static int failedEntry(String message, List<String> batch) {
+		int found = -1;
+		for (int i = 0; i < batch.size(); i++) {
+			String sql = batch.get(i);
+			int at = message.indexOf(" " + sql + " ");
+			while (at >= 0) {
+				if (digitsBefore(message, at) == i) {
+					if (found >= 0 && found != i) {
+						return -1;
+					}
+					found = i;
+				}
+				at = message.indexOf(" " + sql + " ", at + 1);
+			}
+		}
+		return found;
+	}
+
+	private static long digitsBefore(String message, int end) {
+		int start = end;
+		while (start > 0 && !Character.isLetter(message.charAt(start - 1))) {
+			start--;
+		}
+		String digits = message.substring(start, end).replaceAll("\\D", "");
+		return (digits.isEmpty() || digits.length() > 12) ? -1 : Long.parseLong(digits);
+	}
+
+	/**
+	 * Finds the failing statement of a failed batch by running the file's statements again, one by one, in a
+	 * transaction that is then rolled back; the transaction the batch ran in is already rolled back.
+	 * @return the index of the statement that fails again, or -1
+	 */
+	private int replay(List<Integer> indexes, List<SqlStatement> statements, List<String> before,
+			Duration lockTimeout) {
+		int last = -1;
+		for (int index : indexes) {
+			last = Math.max(last, index);
+		}
+		if (last < 0) {
+			return -1;
+		}
+		try {
+			this.connection.rollback();
+			try (Statement statement = newStatement()) {
+				for (String sql : before) {
+					statement.execute(sql);
+				}
+				for (int i = 0; i <= last; i++) {
+					try {
+						execute(statement, statements.get(i), i, lockTimeout);
+					}
+					catch (Failure ex) {
+						return i;
+					}
+				}
+			}
+			finally {
+				this.connection.rollback();
+			}
+		}
+		catch (SQLException ex) {
+			// Only a diagnostic: the batch's own error is what the user reads.
+		}
+		return -1;
+	}
+
+	private void execute(Statement statement, SqlStatement sql, int index, Duration lockTimeout) throws Failure {
+		this.watcher.start(lockTimeout);
+		try {
+			if (sql.copyData() == null) {
+				statement.execute(sql.sql());
+				return;
+			}
+			this.connection.unwrap(PGConnection.class)
+				.getCopyAPI()
+				.copyIn(sql.sql(), new StringReader(sql.copyData()));
+		}
+		catch (IOException ex) {
+			throw new Failure(new SQLException("COPY data could not be sent: " + ex.getMessage(), ex), index, 0);
+		}
+		catch (SQLException ex) {
+			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+				this.watcher.note(ex);
+			}
+			throw new Failure(ex, index, 0);
+		}
+		finally {
+			this.watcher.stop();
+		}
+	}
+
+	/**
+	 * A statement that failed: its index in the file ({@code -1} when the failure was not in one of the file's
+	 * statements) and how many times it was retried after {@code lock_timeout}.
+	 */
+	static final class Failure extends Exception {
+
+		private final int index;
+
+		private final int retries;
+
+		Failure(SQLException cause, int index, int retries) {
+			super(cause.getMessage(), cause, false, false);
+			this.index = index;
+			this.retries = retries;
+		}
+
+		@Override
+		public synchronized SQLException getCause() {
+			return (SQLException) super.getCause();
+		}
+
+		int index() {
+			return this.index;
+		}
+
+		int retries() {
+			return this.retries;
+		}
+
+		boolean isLockTimeout() {
+			return LOCK_NOT_AVAILABLE.equals(getCause().getSQLState());
+		}
+
+	}
+
+}
