@@ -30,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.util.Assert;
@@ -46,6 +47,7 @@ import org.springframework.util.StringUtils;
 @ConditionalOnBooleanProperty(name = "cairn.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CairnProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
+@ImportRuntimeHints(CairnRuntimeHints.class)
 public final class CairnAutoConfiguration {
 
 	@Bean

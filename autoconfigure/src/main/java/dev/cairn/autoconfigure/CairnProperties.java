@@ -48,15 +48,28 @@ public class CairnProperties {
 	private boolean createSchema = true;
 
 	/**
-	 * Lock timeout that each migration runs with, so that a migration queued behind a long transaction does not block
-	 * application traffic for longer.
+	 * Lock timeout that each migration runs with: the longest that application queries on a table wait behind a
+	 * migration queued for that table's lock. The migration then retries, with pauses that let traffic through.
 	 */
 	private Duration lockTimeout = MigratorSettings.DEFAULT_LOCK_TIMEOUT;
 
 	/**
-	 * Number of times a migration that hit the lock timeout is retried.
+	 * Maximum number of times a migration that hit the lock timeout is retried. When not set, it retries until
+	 * lock-retry-budget is spent.
 	 */
-	private int lockRetries = MigratorSettings.DEFAULT_LOCK_RETRIES;
+	private @Nullable Integer lockRetries;
+
+	/**
+	 * How long a migration that keeps hitting the lock timeout goes on retrying before it fails naming the session
+	 * that blocks it.
+	 */
+	private Duration lockRetryBudget = MigratorSettings.DEFAULT_LOCK_RETRY_BUDGET;
+
+	/**
+	 * Lock timeout of CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY, which wait for
+	 * older transactions to end without blocking reads or writes.
+	 */
+	private Duration concurrentWaitTimeout = MigratorSettings.DEFAULT_CONCURRENT_WAIT_TIMEOUT;
 
 	/**
 	 * Statement timeout that each migration runs with. When not set, the server's setting applies.
@@ -184,12 +197,28 @@ public class CairnProperties {
 		this.lockTimeout = lockTimeout;
 	}
 
-	public int getLockRetries() {
+	public @Nullable Integer getLockRetries() {
 		return this.lockRetries;
 	}
 
-	public void setLockRetries(int lockRetries) {
+	public void setLockRetries(@Nullable Integer lockRetries) {
 		this.lockRetries = lockRetries;
+	}
+
+	public Duration getLockRetryBudget() {
+		return this.lockRetryBudget;
+	}
+
+	public void setLockRetryBudget(Duration lockRetryBudget) {
+		this.lockRetryBudget = lockRetryBudget;
+	}
+
+	public Duration getConcurrentWaitTimeout() {
+		return this.concurrentWaitTimeout;
+	}
+
+	public void setConcurrentWaitTimeout(Duration concurrentWaitTimeout) {
+		this.concurrentWaitTimeout = concurrentWaitTimeout;
 	}
 
 	public @Nullable Duration getStatementTimeout() {
@@ -304,6 +333,8 @@ public class CairnProperties {
 			.createSchema(this.createSchema)
 			.lockTimeout(this.lockTimeout)
 			.lockRetries(this.lockRetries)
+			.lockRetryBudget(this.lockRetryBudget)
+			.concurrentWaitTimeout(this.concurrentWaitTimeout)
 			.statementTimeout(this.statementTimeout)
 			.lockWaitTimeout(this.lockWaitTimeout)
 			.outOfOrder(this.outOfOrder)

@@ -78,6 +78,7 @@ final class AdvisoryLock implements AutoCloseable {
 		Connection connection = dataSource.getConnection();
 		try {
 			connection.setAutoCommit(true);
+			refuseReadOnly(connection);
 			String applicationName = ApplicationName.name(connection, ApplicationName.LOCK);
 			long start = System.nanoTime();
 			long nextReport = start + REPORT_EVERY.toNanos();
@@ -132,6 +133,32 @@ final class AdvisoryLock implements AutoCloseable {
 				+ "Inspect it with: SELECT pid, application_name, client_addr, state, query_start, query FROM "
 				+ "pg_stat_activity WHERE pid = " + holder.pid() + "; if it is stuck, end it with SELECT "
 				+ "pg_terminate_backend(" + holder.pid() + "); or raise cairn.lock-wait-timeout.");
+	}
+
+	/**
+	 * Refuses, before anything else, a server that cannot take the migration: a standby (an Aurora failover, a
+	 * replica URL by mistake) or a database that refuses writes, which would otherwise fail on the first DDL with a
+	 * message about the file.
+	 */
+	private static void refuseReadOnly(Connection connection) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT pg_is_in_recovery(), "
+				+ "current_setting('transaction_read_only') = 'on', coalesce(host(inet_server_addr()) || ':' || "
+				+ "inet_server_port(), 'the local socket')");
+				ResultSet result = statement.executeQuery()) {
+			result.next();
+			String server = result.getString(3);
+			if (result.getBoolean(1)) {
+				throw new MigrationException("Cairn is connected to a read-only standby (server " + server + ", "
+						+ "pg_is_in_recovery() is true), where nothing can be migrated. Nothing was applied. Point "
+						+ "cairn.url (or the application's DataSource) at the primary.");
+			}
+			if (result.getBoolean(2)) {
+				throw new MigrationException("The database refuses writes (server " + server + ", "
+						+ "transaction_read_only is on, for example through default_transaction_read_only). Nothing "
+						+ "was applied. Point cairn.url at a primary that accepts writes, or turn "
+						+ "default_transaction_read_only off for the migration user.");
+			}
+		}
 	}
 
 	private static String describe(Duration duration) {

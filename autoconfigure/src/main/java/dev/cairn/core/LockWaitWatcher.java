@@ -11,6 +11,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +34,10 @@ final class LockWaitWatcher {
 
 	private static final ScheduledThreadPoolExecutor scheduler = createScheduler();
 
+	private static final Log logger = LogFactory.getLog(LockWaitWatcher.class);
+
+	private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+
 	private final Connection connection;
 
 	private final int watchedPid;
@@ -39,6 +45,12 @@ final class LockWaitWatcher {
 	private @Nullable ScheduledFuture<?> task;
 
 	private List<String> lastSeen = List.of();
+
+	private @Nullable String reportAs;
+
+	private long started;
+
+	private long nextReport;
 
 	/**
 	 * Creates a watcher.
@@ -65,10 +77,15 @@ final class LockWaitWatcher {
 	/**
 	 * Starts watching for the next statement, forgetting what an earlier one saw.
 	 * @param lockTimeout the {@code lock_timeout} the statement runs with
+	 * @param reportAs how to name the statement in a log line every few seconds while it waits, or {@code null} to
+	 * log nothing
 	 */
-	synchronized void start(Duration lockTimeout) {
+	synchronized void start(Duration lockTimeout, @Nullable String reportAs) {
 		stop();
 		this.lastSeen = List.of();
+		this.reportAs = reportAs;
+		this.started = System.nanoTime();
+		this.nextReport = this.started + REPORT_EVERY.toNanos();
 		long every = Math.min(Math.max(lockTimeout.toMillis() / 4, 20), 250);
 		this.task = scheduler.scheduleWithFixedDelay(this::look, every, every, TimeUnit.MILLISECONDS);
 	}
@@ -98,12 +115,28 @@ final class LockWaitWatcher {
 				}
 				if (!blockers.isEmpty()) {
 					this.lastSeen = List.copyOf(blockers);
+					report(blockers);
 				}
 			}
 		}
 		catch (SQLException ex) {
 			// Only a diagnostic: the run's own statements report what went wrong with the database.
 		}
+	}
+
+	/**
+	 * Logs, every {@link #REPORT_EVERY} of a long wait, which sessions a statement that waits harmlessly (a
+	 * concurrent index build waiting for older transactions) is waiting for, so that an operator can end them.
+	 */
+	private void report(List<String> blockers) {
+		long now = System.nanoTime();
+		if (this.reportAs == null || now < this.nextReport) {
+			return;
+		}
+		this.nextReport = now + REPORT_EVERY.toNanos();
+		logger.warn(this.reportAs + " has waited " + Duration.ofNanos(now - this.started).toSeconds() + " s for "
+				+ String.join("; ", blockers) + " to end. It blocks no reads or writes while it waits; end that "
+				+ "session to let it finish sooner.");
 	}
 
 	/**
@@ -137,12 +170,12 @@ final class LockWaitWatcher {
 		if (blockers == null) {
 			return "Find the session that holds the lock with SELECT pid, state, query FROM pg_stat_activity WHERE "
 					+ "pid = ANY (pg_blocking_pids(<pid>)) while the migration waits, let it finish or end it, then "
-					+ "restart (or raise cairn.lock-timeout / cairn.lock-retries).";
+					+ "restart (or raise cairn.lock-retry-budget to keep trying longer).";
 		}
 		String first = blockers.seen.get(0);
 		String pid = first.substring(4, first.indexOf(' ', 4));
 		return "Let pid " + pid + " finish, or end it with SELECT pg_terminate_backend(" + pid + "), then restart "
-				+ "(or raise cairn.lock-timeout / cairn.lock-retries).";
+				+ "(or raise cairn.lock-retry-budget to keep trying longer).";
 	}
 
 	private static @Nullable Blockers seen(Throwable failure) {

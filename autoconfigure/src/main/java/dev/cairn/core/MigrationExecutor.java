@@ -112,6 +112,7 @@ final class MigrationExecutor {
 			String consequence, String fix) throws SQLException {
 		this.session.resetSession();
 		Duration lockTimeout = this.session.lockTimeout(script);
+		long firstAttempt = System.nanoTime();
 		for (int attempt = 0;; attempt++) {
 			long start = System.nanoTime();
 			this.connection.setAutoCommit(false);
@@ -140,8 +141,9 @@ final class MigrationExecutor {
 					throw migrationException;
 				}
 				StatementRunner.Failure failure = (ex instanceof StatementRunner.Failure known) ? known : null;
-				if (failure != null && failure.isLockTimeout() && attempt < this.settings.lockRetries()) {
-					this.statements.pause(entry.script(), attempt, lockTimeout, failure.getCause());
+				if (failure != null && failure.isLockTimeout()
+						&& this.statements.retryAfter(entry.script(), attempt, firstAttempt, lockTimeout,
+								failure.getCause())) {
 					continue;
 				}
 				SqlStatement failed = (script != null && failure != null && failure.index() >= 0)

@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * connection's current schema
  * @param createSchema whether to create that schema when it is missing
  * @param lockTimeout the {@code lock_timeout} each migration runs with
- * @param lockRetries how many times a migration that hit {@code lock_timeout} is retried
+ * @param lockRetries how many times at most a migration that hit {@code lock_timeout} is retried, or {@code null}
+ * to retry for as long as {@code lockRetryBudget} lasts
  * @param statementTimeout the {@code statement_timeout} each migration runs with, or {@code null} for the server's
  * @param lockWaitTimeout how long to wait for another instance's migration lock before giving up
  * @param outOfOrder whether a pending version below the highest applied one may run
@@ -23,13 +24,18 @@ import org.jspecify.annotations.Nullable;
  * @param target the highest version to migrate to, or {@code null} for all
  * @param baselineVersion the version to record as a baseline when the history table is empty, so that files up to
  * it are never run on a database that already has their schema; or {@code null}
+ * @param lockRetryBudget how long a migration that keeps hitting {@code lock_timeout} goes on retrying, from its
+ * first attempt, before it gives up naming the blocker
+ * @param concurrentWaitTimeout the {@code lock_timeout} of statements that only wait for older transactions to
+ * end ({@code CREATE/DROP INDEX CONCURRENTLY}, {@code REINDEX CONCURRENTLY}), which block no reads or writes
+ * while they wait
  * @param keepAppliedText whether the history keeps the compressed normalised text of each applied SQL file (up to
  * 1 MiB), so that an edited file's error shows what changed
  */
 public record MigratorSettings(List<String> locations, String table, @Nullable String schema, boolean createSchema,
-		Duration lockTimeout, int lockRetries, @Nullable Duration statementTimeout, Duration lockWaitTimeout,
-		boolean outOfOrder, boolean ignoreMissing, @Nullable String target, @Nullable String baselineVersion,
-		boolean keepAppliedText) {
+		Duration lockTimeout, @Nullable Integer lockRetries, Duration lockRetryBudget, Duration concurrentWaitTimeout,
+		@Nullable Duration statementTimeout, Duration lockWaitTimeout, boolean outOfOrder, boolean ignoreMissing,
+		@Nullable String target, @Nullable String baselineVersion, boolean keepAppliedText) {
 
 	/** Where migration files are looked for by default. */
 	public static final String DEFAULT_LOCATION = "classpath:db/migrations";
@@ -37,11 +43,17 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 	/** The history table's default name. */
 	public static final String DEFAULT_TABLE = "cairn_history";
 
-	/** The default {@code lock_timeout} of each migration. */
-	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+	/**
+	 * The default {@code lock_timeout} of each migration: the longest a migration queued for a lock makes
+	 * application queries on that table wait behind it.
+	 */
+	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
 
-	/** How many times a migration that hit the lock timeout is retried by default. */
-	public static final int DEFAULT_LOCK_RETRIES = 3;
+	/** How long by default a migration that keeps hitting {@code lock_timeout} goes on retrying. */
+	public static final Duration DEFAULT_LOCK_RETRY_BUDGET = Duration.ofMinutes(5);
+
+	/** The default {@code lock_timeout} of a concurrent index build, which waits harmlessly. */
+	public static final Duration DEFAULT_CONCURRENT_WAIT_TIMEOUT = Duration.ofMinutes(30);
 
 	/** How long to wait for the migration lock by default. */
 	public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofMinutes(5);
@@ -52,8 +64,9 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			throw new MigrationException("cairn.locations is empty. Name at least one location, for example "
 					+ DEFAULT_LOCATION + ".");
 		}
-		if (lockRetries < 0) {
-			throw new MigrationException("cairn.lock-retries is " + lockRetries + ". Use 0 or more.");
+		if (lockRetries != null && lockRetries < 0) {
+			throw new MigrationException("cairn.lock-retries is " + lockRetries + ". Use 0 or more, or leave it unset "
+					+ "to retry until cairn.lock-retry-budget is spent.");
 		}
 		checkVersion("cairn.target", target);
 		checkVersion("cairn.baseline-version", baselineVersion);
@@ -93,6 +106,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			.createSchema(this.createSchema)
 			.lockTimeout(this.lockTimeout)
 			.lockRetries(this.lockRetries)
+			.lockRetryBudget(this.lockRetryBudget)
+			.concurrentWaitTimeout(this.concurrentWaitTimeout)
 			.statementTimeout(this.statementTimeout)
 			.lockWaitTimeout(this.lockWaitTimeout)
 			.outOfOrder(this.outOfOrder)
@@ -117,7 +132,11 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 
 		private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
 
-		private int lockRetries = DEFAULT_LOCK_RETRIES;
+		private @Nullable Integer lockRetries;
+
+		private Duration lockRetryBudget = DEFAULT_LOCK_RETRY_BUDGET;
+
+		private Duration concurrentWaitTimeout = DEFAULT_CONCURRENT_WAIT_TIMEOUT;
 
 		private @Nullable Duration statementTimeout;
 
@@ -165,8 +184,18 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			return this;
 		}
 
-		public Builder lockRetries(int lockRetries) {
+		public Builder lockRetries(@Nullable Integer lockRetries) {
 			this.lockRetries = lockRetries;
+			return this;
+		}
+
+		public Builder lockRetryBudget(Duration lockRetryBudget) {
+			this.lockRetryBudget = lockRetryBudget;
+			return this;
+		}
+
+		public Builder concurrentWaitTimeout(Duration concurrentWaitTimeout) {
+			this.concurrentWaitTimeout = concurrentWaitTimeout;
 			return this;
 		}
 
@@ -207,8 +236,9 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 
 		public MigratorSettings build() {
 			return new MigratorSettings(this.locations, this.table, this.schema, this.createSchema, this.lockTimeout,
-					this.lockRetries, this.statementTimeout, this.lockWaitTimeout, this.outOfOrder, this.ignoreMissing,
-					this.target, this.baselineVersion, this.keepAppliedText);
+					this.lockRetries, this.lockRetryBudget, this.concurrentWaitTimeout, this.statementTimeout,
+					this.lockWaitTimeout, this.outOfOrder, this.ignoreMissing, this.target, this.baselineVersion,
+					this.keepAppliedText);
 		}
 
 	}

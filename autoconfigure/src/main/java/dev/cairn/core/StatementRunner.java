@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 
 /**
@@ -67,7 +68,7 @@ final class StatementRunner {
 					continue;
 				}
 				executeBatch(statement, batch, indexes, lockTimeout, statements, before);
-				execute(statement, sql, i, lockTimeout);
+				execute(statement, sql, i, lockTimeout, null);
 			}
 			batch.addAll(after);
 			after.forEach((sql) -> indexes.add(-1));
@@ -87,18 +88,33 @@ final class StatementRunner {
 	 * @throws Failure when it failed for good, with the number of retries made
 	 */
 	void runWithRetries(SqlStatement statement, int index, String script, Duration lockTimeout) throws Failure {
+		String concurrent = SqlKeywords.outsideTransactionOnly(statement.sql());
+		boolean waitsForSnapshots = concurrent != null && concurrent.endsWith("CONCURRENTLY");
+		Duration timeout = waitsForSnapshots ? this.settings.concurrentWaitTimeout() : lockTimeout;
+		long firstAttempt = System.nanoTime();
 		for (int attempt = 0;; attempt++) {
 			try (Statement jdbc = newStatement()) {
 				InvalidIndexes.dropBeforeRebuild(this.connection, statement.sql());
-				execute(jdbc, statement, index, lockTimeout);
+				if (waitsForSnapshots) {
+					// It waits only for older transactions to end and blocks no reads or writes meanwhile.
+					jdbc.execute("SET lock_timeout = " + timeout.toMillis());
+				}
+				try {
+					execute(jdbc, statement, index, timeout, waitsForSnapshots ? concurrent + " in " + script : null);
+				}
+				finally {
+					if (waitsForSnapshots && !this.connection.isClosed()) {
+						jdbc.execute("SET lock_timeout = " + lockTimeout.toMillis());
+					}
+				}
 				return;
 			}
 			catch (Failure | SQLException ex) {
 				SQLException cause = (ex instanceof Failure failure) ? failure.getCause() : (SQLException) ex;
-				if (!LOCK_NOT_AVAILABLE.equals(cause.getSQLState()) || attempt >= this.settings.lockRetries()) {
+				if (!LOCK_NOT_AVAILABLE.equals(cause.getSQLState())
+						|| !retryAfter(script, attempt, firstAttempt, timeout, cause)) {
 					throw new Failure(cause, index, attempt);
 				}
-				pause(script, attempt, lockTimeout, cause);
 			}
 		}
 	}
@@ -117,18 +133,30 @@ final class StatementRunner {
 	}
 
 	/**
-	 * Waits before the next attempt of a statement or transaction that hit {@code lock_timeout}, and logs the
-	 * attempt with the sessions that blocked it.
+	 * Decides whether a statement or transaction that hit {@code lock_timeout} goes on: while the retry budget
+	 * (and {@code lock-retries}, when set) allows another attempt, it logs the attempt with the sessions that
+	 * blocked it and waits a jittered pause that doubles from about 200 ms up to 10 s, so that application
+	 * traffic flows between attempts.
 	 * @param script the file name
 	 * @param attempt the 0-based attempt that failed
+	 * @param firstAttempt when the first attempt started ({@link System#nanoTime()})
 	 * @param lockTimeout the {@code lock_timeout} it ran with
 	 * @param failure the attempt's failure, marked with the blockers the watcher saw
+	 * @return whether to try again
 	 */
-	void pause(String script, int attempt, Duration lockTimeout, Throwable failure) {
-		long base = Math.min(200L << attempt, 5_000L);
-		long millis = base + ThreadLocalRandom.current().nextLong(base);
+	boolean retryAfter(String script, int attempt, long firstAttempt, Duration lockTimeout, Throwable failure) {
+		Integer cap = this.settings.lockRetries();
+		long base = Math.min(200L << Math.min(attempt, 10), 10_000L);
+		long millis = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+		Duration spent = Duration.ofNanos(System.nanoTime() - firstAttempt);
+		Duration budget = this.settings.lockRetryBudget();
+		if ((cap != null && attempt >= cap)
+				|| spent.plusMillis(millis).plus(lockTimeout).compareTo(budget) > 0) {
+			return false;
+		}
 		logger.warn("Migration " + script + " gave up waiting for a lock after lock_timeout " + lockTimeout.toMillis()
-				+ " ms (attempt " + (attempt + 1) + " of " + (this.settings.lockRetries() + 1) + "). "
+				+ " ms (attempt " + (attempt + 1) + ((cap != null) ? " of " + (cap + 1) : "") + ", "
+				+ spent.toSeconds() + " s of the " + budget.toSeconds() + " s retry budget spent). "
 				+ LockWaitWatcher.blockers(failure) + ". Retrying in " + millis + " ms.");
 		try {
 			Thread.sleep(millis);
@@ -138,6 +166,7 @@ final class StatementRunner {
 			throw new MigrationException("Interrupted while waiting to retry " + script + ", which hit lock_timeout. "
 					+ "Nothing of it was committed; restart to try again.");
 		}
+		return true;
 	}
 
 	private Statement newStatement() throws SQLException {
@@ -151,7 +180,7 @@ final class StatementRunner {
 		if (batch.isEmpty()) {
 			return;
 		}
-		this.watcher.start(lockTimeout);
+		this.watcher.start(lockTimeout, null);
 		try {
 			for (String sql : batch) {
 				statement.addBatch(sql);
@@ -229,7 +258,7 @@ final class StatementRunner {
 				}
 				for (int i = 0; i <= last; i++) {
 					try {
-						execute(statement, statements.get(i), i, lockTimeout);
+						execute(statement, statements.get(i), i, lockTimeout, null);
 					}
 					catch (Failure ex) {
 						return i;
@@ -246,8 +275,9 @@ final class StatementRunner {
 		return -1;
 	}
 
-	private void execute(Statement statement, SqlStatement sql, int index, Duration lockTimeout) throws Failure {
-		this.watcher.start(lockTimeout);
+	private void execute(Statement statement, SqlStatement sql, int index, Duration lockTimeout,
+			@Nullable String reportAs) throws Failure {
+		this.watcher.start(lockTimeout, reportAs);
 		try {
 			if (sql.copyData() == null) {
 				statement.execute(sql.sql());

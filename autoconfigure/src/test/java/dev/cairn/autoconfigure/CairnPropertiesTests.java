@@ -24,7 +24,10 @@ class CairnPropertiesTests {
 		assertThat(properties.getSchema()).isEqualTo(defaults.schema());
 		assertThat(properties.isCreateSchema()).isEqualTo(defaults.createSchema());
 		assertThat(properties.getLockTimeout()).isEqualTo(defaults.lockTimeout());
-		assertThat(properties.getLockRetries()).isEqualTo(defaults.lockRetries());
+		assertThat(properties.getLockRetries()).isEqualTo(defaults.lockRetries()).isNull();
+		assertThat(properties.getLockRetryBudget()).isEqualTo(defaults.lockRetryBudget());
+		assertThat(properties.getConcurrentWaitTimeout()).isEqualTo(defaults.concurrentWaitTimeout());
+		assertThat(properties.isKeepAppliedText()).isEqualTo(defaults.keepAppliedText()).isTrue();
 		assertThat(properties.getStatementTimeout()).isEqualTo(defaults.statementTimeout());
 		assertThat(properties.getLockWaitTimeout()).isEqualTo(defaults.lockWaitTimeout());
 		assertThat(properties.isOutOfOrder()).isEqualTo(defaults.outOfOrder());

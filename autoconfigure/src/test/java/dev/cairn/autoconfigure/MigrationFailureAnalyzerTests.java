@@ -24,11 +24,11 @@ class MigrationFailureAnalyzerTests {
 				transaction, application_name 'monthly-report', transaction open for 00:01:10, last query: \
 				SELECT count(*) FROM accounts).
 				Nothing from this migration was applied. Let pid 4242 finish, or end it with SELECT \
-				pg_terminate_backend(4242), then restart (or raise cairn.lock-timeout / cairn.lock-retries).""",
+				pg_terminate_backend(4242), then restart (or raise cairn.lock-retry-budget to keep trying longer).""",
 				"002_accounts_note.sql", "55P03", 1, 1, null);
 		FailureAnalysis analysis = this.analyzer.analyze(failure);
 		assertThat(analysis.getAction()).isEqualTo("Let pid 4242 finish, or end it with SELECT "
-				+ "pg_terminate_backend(4242), then restart (or raise cairn.lock-timeout / cairn.lock-retries).");
+				+ "pg_terminate_backend(4242), then restart (or raise cairn.lock-retry-budget to keep trying longer).");
 		assertThat(analysis.getDescription()).doesNotContain("Fix the file");
 	}
 

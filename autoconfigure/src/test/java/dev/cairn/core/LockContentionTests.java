@@ -40,7 +40,8 @@ class LockContentionTests {
 	final TestDatabase database = new TestDatabase();
 
 	@Test
-	void givesUpAfterItsRetriesNamingTheBlockerWhileReadersWaitNoLongerThanTheLockTimeout() throws Exception {
+	void givesUpAfterItsRetriesNamingTheBlockerWhileReadersWaitNoLongerThanTheLockTimeout(CapturedOutput output)
+			throws Exception {
 		migrator("lock-contention", LOCK_TIMEOUT, 2).migrate(); // 001 and 002, nothing in the way
 		jdbc().execute("ALTER TABLE accounts DROP COLUMN note; DELETE FROM cairn_history WHERE version = '2'");
 		ExecutorService pool = Executors.newFixedThreadPool(1);
@@ -65,7 +66,7 @@ class LockContentionTests {
 						transaction, application_name 'monthly-report', transaction open for """.formatted(reportPid))
 				.withMessageContaining(", last query: SELECT count(*) FROM accounts).\nNothing from this migration "
 						+ "was applied. Let pid " + reportPid + " finish, or end it with SELECT pg_terminate_backend("
-						+ reportPid + "), then restart (or raise cairn.lock-timeout / cairn.lock-retries).");
+						+ reportPid + "), then restart (or raise cairn.lock-retry-budget to keep trying longer).");
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 			reading.set(false);
 			int readCount = reads.get(1, TimeUnit.MINUTES);
@@ -74,6 +75,12 @@ class LockContentionTests {
 			assertThat(readCount).isGreaterThan(3);
 			assertThat(Duration.ofNanos(longestRead.get())).as("the longest a reader waited")
 				.isLessThan(LOCK_TIMEOUT.plusMillis(700));
+			for (int attempt = 1; attempt <= 2; attempt++) {
+				assertThat(output).containsPattern("Migration 002_accounts_note.sql gave up waiting for a lock after "
+						+ "lock_timeout 300 ms \\(attempt " + attempt + " of 3, \\d+ s of the 300 s retry budget "
+						+ "spent\\)\\. It was blocked by pid " + reportPid + " \\(idle in transaction, "
+						+ "application_name 'monthly-report'.*\\. Retrying in \\d+ ms\\.");
+			}
 		}
 		finally {
 			reading.set(false);
@@ -99,7 +106,7 @@ class LockContentionTests {
 				.withMessageEndingWith("This migration runs outside a transaction: 0 of its 1 statements ran and stay "
 						+ "applied, and the history records it as failed at statement 1. Let pid " + reportPid
 						+ " finish, or end it with SELECT pg_terminate_backend(" + reportPid + "), then restart (or "
-						+ "raise cairn.lock-timeout / cairn.lock-retries).");
+						+ "raise cairn.lock-retry-budget to keep trying longer).");
 			report.rollback();
 		}
 		assertThat(jdbc().queryForMap("SELECT success, statements_done FROM cairn_history WHERE version = '2'"))
@@ -158,13 +165,69 @@ class LockContentionTests {
 			writer.setAutoCommit(false);
 			statement.execute("INSERT INTO events (kind) VALUES ('late')");
 			CompletableFuture<Void> finish = CompletableFuture.runAsync(() -> rollbackAfter(writer, 1_500));
-			MigrateResult result = migrator("invalid-index-lock-timeout", LOCK_TIMEOUT, 8).migrate();
+			MigrateResult result = new Migrator(this.database.dataSource(),
+					settings("invalid-index-lock-timeout", LOCK_TIMEOUT, 8).concurrentWaitTimeout(LOCK_TIMEOUT).build())
+				.migrate();
 			finish.get(1, TimeUnit.MINUTES);
 			assertThat(result.applied()).extracting(MigrateResult.Applied::script)
 				.containsExactly("002_events_kind.sql");
 		}
 		assertThat(indexValid("events_kind")).isTrue();
 		assertThat(output).contains("Index public.events_kind on events is invalid");
+	}
+
+	@Test
+	void withoutARetryCountItRetriesUntilTheBudgetIsSpentWhileReadersGetThrough(CapturedOutput output)
+			throws Exception {
+		migrator("lock-contention", LOCK_TIMEOUT, 2).migrate();
+		jdbc().execute("ALTER TABLE accounts DROP COLUMN note; DELETE FROM cairn_history WHERE version = '2'");
+		try (Connection report = this.database.connect(); Statement statement = report.createStatement()) {
+			report.setAutoCommit(false);
+			statement.execute("SELECT count(*) FROM accounts");
+			long start = System.nanoTime();
+			assertThatExceptionOfType(MigrationException.class)
+				.isThrownBy(new Migrator(this.database.dataSource(), MigratorSettings.builder()
+					.locations("classpath:scenarios/lock-contention")
+					.lockTimeout(LOCK_TIMEOUT)
+					.lockRetryBudget(Duration.ofSeconds(3))
+					.build())::migrate)
+				.withMessageContaining("It waited for a lock longer than lock_timeout ");
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			report.rollback();
+			assertThat(took).as("it kept trying for most of the 3 s budget, and not past it")
+				.isBetween(Duration.ofMillis(1_500), Duration.ofMillis(4_500));
+			assertThat(output).contains("gave up waiting for a lock after lock_timeout 300 ms (attempt 1, 0 s of the 3 s "
+					+ "retry budget spent)")
+				.containsPattern("\\(attempt 3, \\d s of the 3 s retry budget spent\\)");
+		}
+	}
+
+	@Test
+	void aConcurrentIndexBuildWaitsForALongTransactionBeyondTheLockTimeoutAndNamesIt(CapturedOutput output)
+			throws Exception {
+		new Migrator(this.database.dataSource(), settings("invalid-index-lock-timeout", LOCK_TIMEOUT, 0)
+			.target("1")
+			.build()).migrate();
+		try (Connection report = this.database.connect(); Statement statement = report.createStatement()) {
+			// A report holding a snapshot: the build waits for it, blocking no reads or writes meanwhile.
+			int reportPid = pid(report);
+			report.setAutoCommit(false);
+			statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+			statement.execute("SELECT count(*) FROM events");
+			CompletableFuture<Void> finish = CompletableFuture.runAsync(() -> rollbackAfter(report, 11_000));
+			long start = System.nanoTime();
+			MigrateResult result = migrator("invalid-index-lock-timeout", LOCK_TIMEOUT, 0).migrate();
+			finish.get(1, TimeUnit.MINUTES);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("it waited for the report, not 300 ms")
+				.isGreaterThan(Duration.ofSeconds(10));
+			assertThat(result.applied()).extracting(MigrateResult.Applied::script)
+				.containsExactly("002_events_kind.sql");
+			assertThat(output).containsPattern("CREATE INDEX CONCURRENTLY in 002_events_kind.sql has waited 1\\d s "
+					+ "for pid " + reportPid + " \\(idle in transaction, application_name '[^']*', transaction open "
+					+ "for 00:00:\\d\\d, last query: SELECT count\\(\\*\\) FROM events\\) to end. It blocks no "
+					+ "reads or writes while it waits; end that session to let it finish sooner.");
+		}
+		assertThat(indexValid("events_kind")).isTrue();
 	}
 
 	private int readInALoop(AtomicBoolean reading, AtomicLong longest) throws Exception {

@@ -298,6 +298,20 @@ class MigratorTests {
 		assertThat(tableExists("users")).isFalse();
 	}
 
+
+	@Test
+	void refusesADatabaseThatRefusesWritesBeforeTakingTheLock() {
+		jdbc().execute("ALTER DATABASE " + this.database.name() + " SET default_transaction_read_only = on");
+		assertThatExceptionOfType(MigrationException.class)
+			.isThrownBy(() -> new Migrator(this.database.dataSource(),
+					MigratorSettings.builder().locations("classpath:scenarios/valid").build()).migrate())
+			.withMessageMatching("The database refuses writes \\(server (?:[\\d.:]+|the local socket), "
+					+ "transaction_read_only is on, for example through default_transaction_read_only\\)\\. Nothing "
+					+ "was applied\\. Point cairn\\.url at a primary that accepts writes, or turn "
+					+ "default_transaction_read_only off for the migration user\\.");
+		assertThat(jdbc().queryForObject("SELECT to_regclass('cairn_history') IS NULL", Boolean.class)).isTrue();
+	}
+
 	private void waitUntilLocked() throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		while (System.nanoTime() < deadline) {
