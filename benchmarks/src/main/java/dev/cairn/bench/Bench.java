@@ -59,6 +59,10 @@ public final class Bench {
 			RunOne.main(List.of(args).subList(1, args.length));
 			return;
 		}
+		if (args.length > 0 && args[0].equals("stall")) {
+			Stall.main(List.of(args).subList(1, args.length));
+			return;
+		}
 		Options options = Options.parse(args);
 		Path home = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0])
 			.toAbsolutePath()
