@@ -59,6 +59,10 @@ final class EmbeddedServer {
 				.setOutputRedirector(Redirect.appendTo(log))
 				.setErrorRedirector(Redirect.appendTo(log))
 				.setRegisterShutdownHook(true)
+				// Nothing on this server outlives the JVM, so it need not survive a crash of its own.
+				.setServerConfig("fsync", "off")
+				.setServerConfig("synchronous_commit", "off")
+				.setServerConfig("full_page_writes", "off")
 				.start();
 			String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
 			logger.info("Started an embedded PostgreSQL for the tests in {} ms at {} (log: {}); it stops when the JVM exits",
