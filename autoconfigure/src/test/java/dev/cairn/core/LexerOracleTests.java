@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * statement, where every statement leaves a mark (a row in a log table). Each script runs once through psql, which
  * splits with PostgreSQL's own lexer, and once split by Cairn, statement by statement over the extended protocol
  * (which refuses two statements in one); both must leave the same rows. Each script runs in a transaction that is
- * rolled back, so one database serves them all. {@code cairn.oracle.scripts} sets the count (500 by default, 10,000
- * under {@code -Pproofs}); {@code cairn.oracle.seed} replays a seed.
+ * rolled back, so one database serves them all. It needs psql, so it runs under {@code -Pproofs} (10,000 scripts) or
+ * on its own ({@code -Dtest=LexerOracleTests -Dcairn.excludedGroups=}, 500 scripts); {@code cairn.oracle.scripts}
+ * sets the count and {@code cairn.oracle.seed} replays a seed.
  */
 @Tag(PostgresClient.TAG)
 class LexerOracleTests {
