@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.cairn.test.PostgresClient;
 import dev.cairn.test.TestDatabase;
 
 import static dev.cairn.test.PostgresClient.schema;
@@ -57,6 +58,7 @@ class HostileInputTests {
 
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("cases")
+	@Tag(PostgresClient.TAG)
 	void refusesHostileInputWithAnExactErrorAndLeavesTheSchemaAsItWas(String name) throws Exception {
 		Path folder = CASES.resolve(name);
 		Properties properties = properties(folder);
@@ -126,6 +128,7 @@ class HostileInputTests {
 	}
 
 	@Test
+	@Tag(PostgresClient.TAG)
 	void aFiftyMegabyteFileWithAnUnterminatedDollarQuoteAtItsEndFailsBeforeAnythingRuns(@TempDir Path folder)
 			throws Exception {
 		Path file = folder.resolve("001_huge.sql");
@@ -157,6 +160,7 @@ class HostileInputTests {
 	}
 
 	@Test
+	@Tag(PostgresClient.TAG)
 	void tenThousandTinyFilesWithOneDuplicateVersionFailNamingBoth(@TempDir Path folder) throws Exception {
 		for (int i = 1; i <= 10_000; i++) {
 			Files.writeString(folder.resolve("%05d_step_%d.sql".formatted(i, i)), "SELECT " + i + ";\n");
@@ -191,6 +195,7 @@ class HostileInputTests {
 	}
 
 	@Test
+	@Tag(PostgresClient.TAG)
 	void aSymlinkLoopInAFileLocationIsRefusedInsteadOfReadAsEmpty(@TempDir Path folder) throws Exception {
 		Files.writeString(folder.resolve("001_users.sql"), "CREATE TABLE users (id int);\n");
 		Files.createDirectories(folder.resolve("nested"));
@@ -211,6 +216,7 @@ class HostileInputTests {
 	 * symbolic link stands in for it.
 	 */
 	@Test
+	@Tag(PostgresClient.TAG)
 	void anUnreadableFileIsRefusedByName(@TempDir Path folder) throws Exception {
 		Files.writeString(folder.resolve("001_users.sql"), "CREATE TABLE users (id int);\n");
 		Path secret = folder.resolve("002_secret.sql");
@@ -233,6 +239,7 @@ class HostileInputTests {
 	}
 
 	@Test
+	@Tag(PostgresClient.TAG)
 	void aFolderNamedLikeAMigrationIsRefused(@TempDir Path folder) throws Exception {
 		Files.writeString(folder.resolve("001_users.sql"), "CREATE TABLE users (id int);\n");
 		Files.createDirectories(folder.resolve("002_not_a_file.sql"));

@@ -15,10 +15,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.cairn.test.PostgresClient;
 import dev.cairn.test.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,9 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * statement, where every statement leaves a mark (a row in a log table). Each script runs once through psql, which
  * splits with PostgreSQL's own lexer, and once split by Cairn, statement by statement over the extended protocol
  * (which refuses two statements in one); both must leave the same rows. Each script runs in a transaction that is
- * rolled back, so one database serves them all. {@code cairn.oracle.scripts} sets the count (500 by default, 10,000
- * under {@code -Pproofs}); {@code cairn.oracle.seed} replays a seed.
+ * rolled back, so one database serves them all. It needs psql, so it runs under {@code -Pproofs} (10,000 scripts) or
+ * on its own ({@code -Dtest=LexerOracleTests -Dcairn.excludedGroups=}, 500 scripts); {@code cairn.oracle.scripts}
+ * sets the count and {@code cairn.oracle.seed} replays a seed.
  */
+@Tag(PostgresClient.TAG)
 class LexerOracleTests {
 
 	private static final String[] PIECES = { "'plain'", "'it''s; -- not a comment /* nor this */'",
@@ -173,10 +177,9 @@ class LexerOracleTests {
 		}
 		Path file = this.folder.resolve("batch-" + from + ".sql");
 		Files.writeString(file, input, StandardCharsets.UTF_8);
-		Process psql = new ProcessBuilder("psql", "-X", "-q", "-A", "-t", "-d", database.libpqUri(), "-f",
-				file.toString())
-			.redirectErrorStream(true)
-			.start();
+		Process psql = PostgresClient.start(new ProcessBuilder("psql", "-X", "-q", "-A", "-t", "-d",
+				database.libpqUri(), "-f", file.toString())
+			.redirectErrorStream(true));
 		String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(psql.waitFor(5, TimeUnit.MINUTES)).isTrue();
 		Map<Integer, String> results = new HashMap<>();

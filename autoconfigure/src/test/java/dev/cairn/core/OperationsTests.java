@@ -2,6 +2,7 @@ package dev.cairn.core;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,6 +23,7 @@ class OperationsTests {
 	final TestDatabase database = new TestDatabase();
 
 	@Test
+	@Tag(PostgresClient.TAG)
 	void rollsEverythingBackAndMigratesAgainToTheSameSchema() throws Exception {
 		migrator("ops-roundtrip").migrate();
 		String migrated = PostgresClient.schema(this.database);
@@ -112,6 +114,7 @@ class OperationsTests {
 	}
 
 	@Test
+	@Tag(PostgresClient.TAG)
 	void baselinesADatabaseBuiltByHandAndRunsOnlyWhatComesAfter() throws Exception {
 		for (String file : List.of("001_create_users.sql", "002_add_email.sql", "003_seed_users.sql")) {
 			PostgresClient.psql(this.database, "-f", scenarioFile("ops-baseline/" + file));

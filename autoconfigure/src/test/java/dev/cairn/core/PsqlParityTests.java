@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Cairn leaves exactly the schema and data that {@code psql -f} leaves, file by file: the scenario is applied once
  * by Cairn and once by psql into two fresh databases, and {@code pg_dump} of both must match.
  */
+@Tag(PostgresClient.TAG)
 class PsqlParityTests {
 
 	@RegisterExtension

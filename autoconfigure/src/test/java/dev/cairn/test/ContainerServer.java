@@ -30,7 +30,7 @@ final class ContainerServer {
 			container.start();
 			String url = container.getJdbcUrl();
 			String admin = url.substring(0, url.lastIndexOf('/') + 1) + "postgres";
-			return new TestDatabase.Server(admin, container.getUsername(), container.getPassword());
+			return new TestDatabase.Server("Testcontainers", admin, container.getUsername(), container.getPassword());
 		}
 
 	}

@@ -11,8 +11,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Runs PostgreSQL's own client programs, {@code psql} and {@code pg_dump}, against a test database: the yardstick
  * for what Cairn leaves behind.
+ * <p>
+ * The embedded server of {@link TestDatabase} brings no client programs, so every test that uses them carries
+ * {@code @Tag(PostgresClient.TAG)}: the default build leaves them out, {@code -Pproofs} runs them, and there a missing
+ * program fails the test with what to install.
  */
 public final class PostgresClient {
+
+	/** The JUnit tag of the tests that run psql or pg_dump. */
+	public static final String TAG = "postgresql-client";
 
 	private PostgresClient() {
 	}
@@ -65,20 +72,36 @@ public final class PostgresClient {
 	 */
 	public static String run(String... command) {
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			Process process = start(new ProcessBuilder(command).redirectErrorStream(true));
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			assertThat(process.waitFor(2, TimeUnit.MINUTES)).as(String.join(" ", command) + " finished").isTrue();
 			assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
 			return output;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(command[0] + " is needed for this test and could not be run ("
-					+ ex.getMessage() + "). Install the PostgreSQL client (Debian: apt-get install postgresql-client).",
-					ex);
+			throw new IllegalStateException(ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Starts one of PostgreSQL's client programs, failing with what to install when it is not there.
+	 * @param process the program and its arguments, redirections set
+	 * @return the started process
+	 */
+	public static Process start(ProcessBuilder process) {
+		try {
+			return process.start();
+		}
+		catch (IOException ex) {
+			String program = process.command().get(0);
+			throw new IllegalStateException(program + " is needed for this test and could not be run ("
+					+ ex.getMessage() + "). Install PostgreSQL's client programs, version 15 or newer (Debian and "
+					+ "Ubuntu: apt-get install postgresql-client; macOS: brew install libpq) and put them on the PATH.",
+					ex);
 		}
 	}
 

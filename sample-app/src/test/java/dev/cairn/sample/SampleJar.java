@@ -32,6 +32,13 @@ final class SampleJar {
 	}
 
 	/**
+	 * Returns a runner that passes no database settings, so the jar finds its database as it would on its own.
+	 */
+	static SampleJar withoutDatabase() {
+		return new SampleJar(null);
+	}
+
+	/**
 	 * Runs the jar with {@code --cairn.command=<command>} and the given extra arguments, and waits for it to exit.
 	 */
 	Result command(String command, String... arguments) {
@@ -51,10 +58,12 @@ final class SampleJar {
 
 	private Result run(List<String> arguments) {
 		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-XX:TieredStopAtLevel=1", "-jar", jar()));
-		command.add("--spring.datasource.url=" + this.database.url());
-		command.add("--spring.datasource.username=" + this.database.username());
-		if (this.database.password() != null) {
-			command.add("--spring.datasource.password=" + this.database.password());
+		if (this.database != null) {
+			command.add("--spring.datasource.url=" + this.database.url());
+			command.add("--spring.datasource.username=" + this.database.username());
+			if (this.database.password() != null) {
+				command.add("--spring.datasource.password=" + this.database.password());
+			}
 		}
 		command.addAll(arguments);
 		try {
@@ -90,7 +99,7 @@ final class SampleJar {
 		return Files.readString(file.toPath(), StandardCharsets.UTF_8);
 	}
 
-	private static String jar() {
+	static String jar() {
 		String jar = System.getProperty("cairn.sample.jar");
 		assertThat(jar).as("cairn.sample.jar is not set: run the *IT tests with failsafe (./mvnw verify)").isNotNull();
 		assertThat(Path.of(jar)).as("the packaged sample jar").exists();

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 
 import dev.cairn.sample.SampleJar.Result;
+import dev.cairn.test.PostgresClient;
 import dev.cairn.test.TestDatabase;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * schema, and all the way down gives the empty one, compared with {@code pg_dump --schema-only} (without the
  * history table, which records the round trip).
  */
+@Tag(PostgresClient.TAG)
 class SchemaRoundTripIT {
 
 	@RegisterExtension
@@ -43,9 +46,8 @@ class SchemaRoundTripIT {
 	}
 
 	private String schema() throws IOException, InterruptedException {
-		Process dump = new ProcessBuilder("pg_dump", "--schema-only", "--no-owner", "--no-privileges",
-				"--exclude-table=public.cairn_history", this.database.libpqUri())
-			.start();
+		Process dump = PostgresClient.start(new ProcessBuilder("pg_dump", "--schema-only", "--no-owner",
+				"--no-privileges", "--exclude-table=public.cairn_history", this.database.libpqUri()));
 		String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		String errors = new String(dump.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(dump.waitFor()).as(errors).isZero();
