@@ -82,10 +82,12 @@ class ConcurrentStartTests {
 		for (String wait : waits) {
 			Matcher matcher = WAITING.matcher(wait);
 			assertThat(matcher.matches()).as(wait).isTrue();
+			// The applier holds the lock longest; an instance that finds nothing left to do holds it briefly too.
 			assertThat(matcher.group(2)).as("the holder's lock session is named after its JVM: " + wait)
-				.isEqualTo(appliers.get(0));
+				.isIn(processes.stream().map((process) -> String.valueOf(process.pid())).toList());
 			assertThat(wait).as("the holder's working session and its query are shown, not Cairn's look-ups")
-				.containsPattern("migrating on pid \\d+, last query: (CREATE TABLE|SELECT pg_sleep|INSERT INTO)");
+				.containsPattern("migrating on pid \\d+, last query: ")
+				.doesNotContain("pg_blocking_pids", "pg_try_advisory_lock");
 		}
 		JdbcTemplate jdbc = new JdbcTemplate(this.database.dataSource());
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM cairn_history", Integer.class)).isEqualTo(MIGRATIONS);
