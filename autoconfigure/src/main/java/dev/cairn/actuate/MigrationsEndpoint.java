@@ -134,18 +134,19 @@ public class MigrationsEndpoint {
 	 * @param durationMs how long it took
 	 * @param applied how many migrations it applied
 	 * @param lockWaitMs how long it waited for the migration lock
+	 * @param callbacks the callback files it ran, in order
 	 * @param error why it failed, or {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record LastRun(Instant startedAt, Instant finishedAt, long durationMs, int applied, long lockWaitMs,
-			@Nullable RunError error) {
+			List<String> callbacks, @Nullable RunError error) {
 
 		static @Nullable LastRun of(MigrationSnapshot.@Nullable Run run) {
 			if (run == null) {
 				return null;
 			}
 			return new LastRun(run.startedAt(), run.finishedAt(), run.duration().toMillis(), run.applied(),
-					run.lockWait().toMillis(), RunError.of(run.error()));
+					run.lockWait().toMillis(), run.callbacks(), RunError.of(run.error()));
 		}
 
 	}

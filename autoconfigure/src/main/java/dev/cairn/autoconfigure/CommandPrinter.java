@@ -9,6 +9,7 @@ import dev.cairn.core.MigrateResult;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationState;
 import dev.cairn.core.MigrationStatus;
+import dev.cairn.core.MigrationType;
 import dev.cairn.core.MigrationVersion;
 import dev.cairn.core.PlannedMigration;
 import dev.cairn.core.RepairAction;
@@ -85,16 +86,28 @@ final class CommandPrinter {
 			return "Nothing to apply: schema up to date at version " + version(currentVersion) + ".\n";
 		}
 		StringBuilder text = new StringBuilder();
-		text.append(migrations(planned.size())).append(" would be applied to the schema at version ")
+		long count = planned.stream().filter((migration) -> migration.type() != MigrationType.CALLBACK).count();
+		if (count == 0) {
+			text.append("Nothing to apply to the schema at version ").append(version(currentVersion))
+				.append("; the callbacks would run (plan only: nothing was run).\n");
+		}
+		else {
+			text.append(migrations((int) count)).append(" would be applied to the schema at version ")
 			.append(version(currentVersion))
 			.append(" (plan only: nothing was run).\n");
+		}
 		for (PlannedMigration migration : planned) {
 			text.append("\n-- ").append(migration.script());
 			if (migration.version() != null) {
 				text.append(" (version ").append(migration.version()).append(')');
 			}
-			text.append(migration.transactional() ? ": runs in one transaction\n"
-					: ": runs outside a transaction (cairn:no-transaction), statement by statement\n");
+			if (migration.type() == MigrationType.CALLBACK) {
+				text.append(": callback (").append(migration.description()).append("), runs in its own transaction\n");
+			}
+			else {
+				text.append(migration.transactional() ? ": runs in one transaction\n"
+						: ": runs outside a transaction (cairn:no-transaction), statement by statement\n");
+			}
 			text.append(migration.sql());
 		}
 		return text.toString();

@@ -44,6 +44,8 @@ final class LockedRun implements AutoCloseable {
 
 	final List<MigrateResult.Applied> done = new ArrayList<>();
 
+	final List<String> callbacksRun = new ArrayList<>();
+
 	LockedRun(Instant startedAt, List<ResolvedMigration> resolved, List<AppliedMigration> rows, Connection connection,
 			@Nullable String applicationName, AdvisoryLock lock, HistoryTable history, MigratorSettings settings,
 			MigrationListener listener) throws SQLException {
@@ -146,6 +148,41 @@ final class LockedRun implements AutoCloseable {
 	}
 
 	/**
+	 * Runs the callbacks of one event, each in its own transaction.
+	 * @param callbacks the parsed callbacks of the run
+	 * @param event the event
+	 */
+	void callbacks(List<ParsedCallback> callbacks, SqlCallback.Event event) throws SQLException {
+		for (ParsedCallback callback : callbacks) {
+			if (callback.file().event() == event) {
+				this.executor.callback(callback.file(), callback.script(), this.done.size());
+				this.callbacksRun.add(callback.file().script());
+			}
+		}
+	}
+
+	/**
+	 * A callback file with its parsed text.
+	 */
+	record ParsedCallback(SqlCallback file, SqlScript script) {
+
+		static List<ParsedCallback> of(List<SqlCallback> callbacks) {
+			List<ParsedCallback> parsed = new ArrayList<>();
+			for (SqlCallback callback : callbacks) {
+				SqlScript script = SqlScript.parse(callback.script(), callback.text());
+				if (!script.transactional()) {
+					throw MigrationException.inFile(callback.script(), "Callback " + callback.script() + " says "
+							+ "-- cairn:no-transaction, but callbacks run in a transaction each. Remove the directive, "
+							+ "or move the statements that need it into a migration.", null);
+				}
+				parsed.add(new ParsedCallback(callback, script));
+			}
+			return parsed;
+		}
+
+	}
+
+	/**
 	 * Records a baseline at a version.
 	 * @param version the version the existing schema corresponds to
 	 * @return the baseline row
@@ -160,7 +197,7 @@ final class LockedRun implements AutoCloseable {
 
 	MigrateResult result(MigrateResult.Operation operation) throws SQLException {
 		return new MigrateResult(operation, this.startedAt, Instant.now(), this.lock.waited(), this.done,
-				plan().status());
+				plan().status(), this.callbacksRun);
 	}
 
 	/**

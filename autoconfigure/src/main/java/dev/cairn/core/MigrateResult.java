@@ -16,12 +16,28 @@ import org.jspecify.annotations.Nullable;
  * @param lockWait how long the run waited for the migration lock
  * @param applied the migrations applied (or undone, for a rollback), in the order they ran
  * @param status where the schema stands after the run
+ * @param callbacks the callback files the run ran, in the order they ran
  */
 public record MigrateResult(Operation operation, Instant startedAt, Instant finishedAt, Duration lockWait,
-		List<Applied> applied, MigrationStatus status) {
+		List<Applied> applied, MigrationStatus status, List<String> callbacks) {
 
 	public MigrateResult {
 		applied = List.copyOf(applied);
+		callbacks = List.copyOf(callbacks);
+	}
+
+	/**
+	 * Creates the result of a run that ran no callback.
+	 * @param operation the verb that ran
+	 * @param startedAt when the run started
+	 * @param finishedAt when the run finished
+	 * @param lockWait how long the run waited for the migration lock
+	 * @param applied the migrations applied (or undone), in the order they ran
+	 * @param status where the schema stands after the run
+	 */
+	public MigrateResult(Operation operation, Instant startedAt, Instant finishedAt, Duration lockWait,
+			List<Applied> applied, MigrationStatus status) {
+		this(operation, startedAt, finishedAt, lockWait, applied, status, List.of());
 	}
 
 	/**

@@ -55,7 +55,7 @@ final class MigrationExecutor {
 	 * @param appliedBefore how many migrations this run applied before it, for the failure message
 	 * @return the history row written
 	 */
-	AppliedMigration apply(ResolvedMigration migration, @Nullable SqlScript script, int appliedBefore)
+	@Nullable AppliedMigration apply(ResolvedMigration migration, @Nullable SqlScript script, int appliedBefore)
 			throws SQLException {
 		Entry entry = new Entry(migration, migration.type(), migration.script(), migration.checksum(),
 				this.settings.keepAppliedText() ? migration.text() : null);
@@ -79,7 +79,7 @@ final class MigrationExecutor {
 	 * @param undoneBefore how many migrations this rollback undid before it, for the failure message
 	 * @return the history row written
 	 */
-	AppliedMigration undo(ResolvedMigration migration, @Nullable SqlScript down, int undoneBefore)
+	@Nullable AppliedMigration undo(ResolvedMigration migration, @Nullable SqlScript down, int undoneBefore)
 			throws SQLException {
 		String consequence = "This migration is still applied"
 				+ ((undoneBefore > 0) ? "; the " + undoneBefore + " migration(s) undone before it stay undone" : "")
@@ -108,7 +108,22 @@ final class MigrationExecutor {
 				this.settings.keepAppliedText() ? migration.text() : null), script, from);
 	}
 
-	private AppliedMigration inTransaction(Entry entry, @Nullable SqlScript script, @Nullable JavaBody java,
+	/**
+	 * Runs a callback in a transaction of its own, recording nothing in the history.
+	 * @param callback the callback
+	 * @param script its parsed text
+	 * @param appliedBefore how many migrations this run applied before it, for the failure message
+	 */
+	void callback(SqlCallback callback, SqlScript script, int appliedBefore) throws SQLException {
+		String consequence = "Nothing of this callback was applied"
+				+ ((appliedBefore > 0) ? "; the " + appliedBefore + " migration(s) applied before it in this run stay "
+						+ "applied" : "")
+				+ ".";
+		inTransaction(new Entry(null, callback.script(), null, callback.script(), null, null), script, null,
+				consequence, "Fix the callback and restart.");
+	}
+
+	private @Nullable AppliedMigration inTransaction(Entry entry, @Nullable SqlScript script, @Nullable JavaBody java,
 			String consequence, String fix) throws SQLException {
 		this.session.resetSession();
 		Duration lockTimeout = this.session.lockTimeout(script);
@@ -127,8 +142,10 @@ final class MigrationExecutor {
 					java.run(new JdbcTemplate(new SingleConnectionDataSource(this.connection, true)));
 					this.statements.execute(this.session.resetSession());
 				}
-				AppliedMigration row = this.history.insert(this.connection, entry.row(start, true, null), this.lock);
-				if (row == null) {
+				// A callback records nothing, but commits only while the lock is held, like a migration.
+				AppliedMigration row = (entry.type() != null)
+						? this.history.insert(this.connection, entry.row(start, true, null), this.lock) : null;
+				if ((entry.type() != null) ? row == null : !this.lock.isHeld(this.connection)) {
 					this.connection.rollback();
 					throw lostLock(entry);
 				}
@@ -248,7 +265,7 @@ final class MigrationExecutor {
 	/**
 	 * What a history row records about the migration being run.
 	 */
-	private record Entry(@Nullable String version, String description, MigrationType type, String script,
+	private record Entry(@Nullable String version, String description, @Nullable MigrationType type, String script,
 			@Nullable String checksum, @Nullable String text) {
 
 		Entry(ResolvedMigration migration, MigrationType type, String script, @Nullable String checksum,

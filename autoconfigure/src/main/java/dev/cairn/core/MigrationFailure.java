@@ -32,7 +32,8 @@ final class MigrationFailure {
 		String sqlState = sqlState(ex);
 		SqlScript.Position position = (script != null && failed != null)
 				? script.position(failed, (server != null) ? server.getPosition() : 0) : null;
-		StringBuilder text = new StringBuilder("Migration ").append(scriptName).append(" failed");
+		String kind = (SqlCallback.eventOf(scriptName) != null) ? "Callback " : "Migration ";
+		StringBuilder text = new StringBuilder(kind).append(scriptName).append(" failed");
 		if (position != null) {
 			text.append(" at line ").append(position.line()).append(", column ").append(position.column());
 		}

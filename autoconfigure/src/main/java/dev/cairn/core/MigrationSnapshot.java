@@ -41,7 +41,7 @@ public final class MigrationSnapshot implements MigrationListener {
 	@Override
 	public void runFinished(MigrateResult result) {
 		Run run = new Run(result.operation(), result.startedAt(), result.finishedAt(), result.lockWait(),
-				result.applied().size(), null);
+				result.applied().size(), result.callbacks(), null);
 		this.state = new State((result.operation() == MigrateResult.Operation.VALIDATE) ? this.state.lastRun() : run,
 				result.status());
 	}
@@ -49,7 +49,7 @@ public final class MigrationSnapshot implements MigrationListener {
 	@Override
 	public void runFailed(FailedRun failed) {
 		Run run = new Run(failed.operation(), failed.startedAt(), failed.finishedAt(), failed.lockWait(), 0,
-				failed.error());
+				java.util.List.of(), failed.error());
 		this.state = new State(run, (failed.status() != null) ? failed.status() : this.state.status());
 	}
 
@@ -61,10 +61,11 @@ public final class MigrationSnapshot implements MigrationListener {
 	 * @param finishedAt when it finished or failed
 	 * @param lockWait how long it waited for the migration lock
 	 * @param applied how many migrations it applied (or undid)
+	 * @param callbacks the callback files it ran
 	 * @param error why it failed, or {@code null} when it succeeded
 	 */
 	public record Run(MigrateResult.Operation operation, Instant startedAt, Instant finishedAt, Duration lockWait,
-			int applied, @Nullable MigrationException error) {
+			int applied, java.util.List<String> callbacks, @Nullable MigrationException error) {
 
 		/**
 		 * Returns the wall time of the run.

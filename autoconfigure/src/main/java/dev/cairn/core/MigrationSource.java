@@ -50,6 +50,16 @@ final class MigrationSource {
 	 * @return the migrations
 	 */
 	List<ResolvedMigration> resolve() {
+		return resolveAll().migrations();
+	}
+
+	/**
+	 * Resolves every migration file, Java migration and callback file.
+	 * @return the migrations, versioned ones in version order then repeatable ones by name, and the callbacks in
+	 * file-name order
+	 */
+	Resolved resolveAll() {
+		List<SqlCallback> callbacks = new ArrayList<>();
 		Map<MigrationVersion, ResolvedMigration> ups = new HashMap<>();
 		Map<MigrationVersion, ResolvedMigration> downs = new HashMap<>();
 		Map<String, ResolvedMigration> repeatables = new HashMap<>();
@@ -59,6 +69,13 @@ final class MigrationSource {
 			List<String> roots = roots(location);
 			for (Resource resource : scan(location)) {
 				if (!seen.add(uri(resource))) {
+					continue;
+				}
+				SqlCallback.Event event = SqlCallback.eventOf(String.valueOf(resource.getFilename()));
+				if (event != null) {
+					String name = resource.getFilename();
+					callbacks.add(new SqlCallback(event, name, location,
+							MigrationText.decode(bytes(resource, name, location), name)));
 					continue;
 				}
 				ResolvedMigration migration = read(resource, location);
@@ -95,7 +112,8 @@ final class MigrationSource {
 		List<ResolvedMigration> repeatable = new ArrayList<>(repeatables.values());
 		repeatable.sort(Comparator.comparing(ResolvedMigration::description));
 		versioned.addAll(repeatable);
-		return versioned;
+		callbacks.sort(Comparator.comparing(SqlCallback::script));
+		return new Resolved(versioned, callbacks);
 	}
 
 	private static ResolvedMigration withDown(ResolvedMigration up, ResolvedMigration down) {
@@ -275,6 +293,20 @@ final class MigrationSource {
 			throw MigrationException.inFile(name, "Cannot read migration " + name + " in " + location + ": " + reason
 					+ ". Check the file and its permissions.", ex);
 		}
+	}
+
+	/**
+	 * What the locations hold.
+	 *
+	 * @param migrations the migrations
+	 * @param callbacks the callback files
+	 */
+	record Resolved(List<ResolvedMigration> migrations, List<SqlCallback> callbacks) {
+
+		List<SqlCallback> callbacks(SqlCallback.Event event) {
+			return this.callbacks.stream().filter((callback) -> callback.event() == event).toList();
+		}
+
 	}
 
 }

@@ -23,6 +23,9 @@ public enum MigrationType {
 	/** A row recording that a down file undid a migration. */
 	ROLLBACK,
 
+	/** A callback file, as {@link Migrator#plan()} lists it; never a row of the history table. */
+	CALLBACK,
+
 	/**
 	 * A row written by repair: the migration counts as applied with this row's checksum (an accepted edit, or a
 	 * failed migration the user completed by hand).

@@ -72,11 +72,12 @@ public final class Migrator {
 	 */
 	public MigrateResult migrate() {
 		Instant startedAt = Instant.now();
-		List<ResolvedMigration> resolved;
+		MigrationSource.Resolved resolved;
 		MigrateResult upToDate;
 		try {
-			resolved = this.source.resolve();
-			upToDate = upToDate(resolved, startedAt);
+			resolved = this.source.resolveAll();
+			// Callbacks such as afterMigrate run on every migrate, so a run with callbacks takes the lock.
+			upToDate = resolved.callbacks().isEmpty() ? upToDate(resolved.migrations(), startedAt) : null;
 		}
 		catch (SQLException | MigrationException ex) {
 			throw failed(Operation.MIGRATE, startedAt, null, ex);
@@ -85,18 +86,42 @@ public final class Migrator {
 			this.listener.runFinished(upToDate);
 			return upToDate;
 		}
-		return underLock(Operation.MIGRATE, resolved, startedAt, (run) -> {
+		return underLock(Operation.MIGRATE, resolved.migrations(), startedAt, (run) -> {
 			if (run.rows.isEmpty() && this.settings.baselineVersion() != null) {
 				run.recordBaseline(this.settings.baselineVersion());
 			}
 			MigrationPlan plan = run.plan();
 			plan.status().refuseProblems();
 			List<@Nullable SqlScript> scripts = parse(plan.pending());
-			for (int i = 0; i < scripts.size(); i++) {
-				run.record(run.executor.apply(plan.pending().get(i), scripts.get(i), run.done.size()), true);
+			List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(resolved.callbacks());
+			try {
+				run.callbacks(callbacks, SqlCallback.Event.BEFORE_MIGRATE);
+				for (int i = 0; i < scripts.size(); i++) {
+					run.callbacks(callbacks, SqlCallback.Event.BEFORE_EACH_MIGRATE);
+					run.record(run.executor.apply(plan.pending().get(i), scripts.get(i), run.done.size()), true);
+					run.callbacks(callbacks, SqlCallback.Event.AFTER_EACH_MIGRATE);
+				}
+				run.callbacks(callbacks, SqlCallback.Event.AFTER_MIGRATE);
+			}
+			catch (SQLException | RuntimeException ex) {
+				afterError(run, callbacks, ex);
+				throw ex;
 			}
 			return null;
 		}).result();
+	}
+
+	/**
+	 * Runs the {@code afterMigrateError} callbacks of a failed run; their own failure is added to the run's error,
+	 * never replacing it.
+	 */
+	private static void afterError(LockedRun run, List<LockedRun.ParsedCallback> callbacks, Exception failure) {
+		try {
+			run.callbacks(callbacks, SqlCallback.Event.AFTER_MIGRATE_ERROR);
+		}
+		catch (SQLException | RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
 	}
 
 	/**
@@ -246,21 +271,35 @@ public final class Migrator {
 	 * @throws MigrationException when the run would refuse to start, or a pending file cannot run
 	 */
 	public List<PlannedMigration> plan() {
-		List<ResolvedMigration> resolved = this.source.resolve();
+		MigrationSource.Resolved resolved = this.source.resolveAll();
 		MigrationPlan plan;
 		try (Connection connection = this.dataSource.getConnection()) {
-			plan = MigrationPlan.of(resolved, this.history.readIfExists(connection), this.settings);
+			plan = MigrationPlan.of(resolved.migrations(), this.history.readIfExists(connection), this.settings);
 		}
 		catch (SQLException ex) {
 			throw databaseFailure(ex);
 		}
 		plan.status().refuseProblems();
 		List<@Nullable SqlScript> scripts = parse(plan.pending());
+		List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(resolved.callbacks());
 		List<PlannedMigration> planned = new ArrayList<>();
+		planCallbacks(planned, callbacks, SqlCallback.Event.BEFORE_MIGRATE);
 		for (int i = 0; i < scripts.size(); i++) {
+			planCallbacks(planned, callbacks, SqlCallback.Event.BEFORE_EACH_MIGRATE);
 			planned.add(PlannedMigration.of(plan.pending().get(i), scripts.get(i)));
+			planCallbacks(planned, callbacks, SqlCallback.Event.AFTER_EACH_MIGRATE);
 		}
+		planCallbacks(planned, callbacks, SqlCallback.Event.AFTER_MIGRATE);
 		return planned;
+	}
+
+	private static void planCallbacks(List<PlannedMigration> planned, List<LockedRun.ParsedCallback> callbacks,
+			SqlCallback.Event event) {
+		for (LockedRun.ParsedCallback callback : callbacks) {
+			if (callback.file().event() == event) {
+				planned.add(PlannedMigration.of(callback.file(), callback.script()));
+			}
+		}
 	}
 
 	/**

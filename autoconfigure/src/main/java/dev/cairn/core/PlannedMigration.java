@@ -16,6 +16,15 @@ import org.jspecify.annotations.Nullable;
 public record PlannedMigration(@Nullable String version, String description, MigrationType type, String script,
 		boolean transactional, String sql) {
 
+	static PlannedMigration of(SqlCallback callback, SqlScript script) {
+		StringBuilder sql = new StringBuilder();
+		for (SqlStatement statement : script.statements()) {
+			sql.append(statement.sql()).append(";\n");
+		}
+		return new PlannedMigration(null, callback.event().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+				MigrationType.CALLBACK, callback.script(), true, sql.toString());
+	}
+
 	static PlannedMigration of(ResolvedMigration migration, @Nullable SqlScript script) {
 		StringBuilder sql = new StringBuilder();
 		if (script == null) {

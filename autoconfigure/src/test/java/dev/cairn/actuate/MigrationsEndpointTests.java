@@ -63,7 +63,7 @@ class MigrationsEndpointTests {
 		assertThat(json.get("summary").propertyNames()).containsExactly("applied", "pending", "failed", "modified",
 				"missing");
 		assertThat(json.get("lastRun").propertyNames()).containsExactly("startedAt", "finishedAt", "durationMs",
-				"applied", "lockWaitMs", "error");
+				"applied", "lockWaitMs", "callbacks", "error");
 		assertThat(json.get("lastRun").get("error").isNull()).isTrue();
 		assertThat(json.get("lastRun").get("startedAt").asString()).isEqualTo("2026-11-21T22:40:00Z");
 		JsonNode pending = json.get("migrations").get(1);

@@ -1,0 +1,2 @@
+CREATE TABLE users (id int PRIMARY KEY);
+CREATE TABLE callback_log (id serial PRIMARY KEY, event text NOT NULL);

@@ -1,0 +1,1 @@
+INSERT INTO callback_log (event) VALUES ('afterMigrateError');
