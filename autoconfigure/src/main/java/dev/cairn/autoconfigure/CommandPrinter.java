@@ -68,12 +68,14 @@ final class CommandPrinter {
 	}
 
 	/**
-	 * Returns the baseline version when a rollback was asked to go below it (or to undo everything).
+	 * Returns the baseline version when a rollback ended at it, having been asked to go further (below it, or to
+	 * undo everything).
 	 */
 	private static @Nullable String baselineAbove(MigrationStatus status, @Nullable String target) {
 		for (MigrationInfo migration : status.migrations()) {
 			if (migration.state() == MigrationState.BASELINE && migration.version() != null
-					&& (target == null || MigrationVersion.parse(migration.version())
+					&& migration.version().equals(status.current()) && (target == null || MigrationVersion
+						.parse(migration.version())
 						.compareTo(MigrationVersion.parse(target)) > 0)) {
 				return migration.version();
 			}

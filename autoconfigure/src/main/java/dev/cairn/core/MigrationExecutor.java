@@ -58,7 +58,7 @@ final class MigrationExecutor {
 	@Nullable AppliedMigration apply(ResolvedMigration migration, @Nullable SqlScript script, int appliedBefore)
 			throws SQLException {
 		Entry entry = new Entry(migration, migration.type(), migration.script(), migration.checksum(),
-				this.settings.keepAppliedText() ? migration.text() : null);
+				(this.settings.keepAppliedText() && migration.java() == null) ? migration.text() : null);
 		String consequence = "Nothing from this migration was applied"
 				+ ((appliedBefore > 0) ? "; the " + appliedBefore + " migration(s) applied before it in this run stay "
 						+ "applied" : "")

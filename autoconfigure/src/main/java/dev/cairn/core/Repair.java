@@ -62,7 +62,7 @@ final class Repair {
 		SqlScript script = SqlScript.parse(migration.script(), migration.text());
 		int total = script.statements().size();
 		if (markApplied) {
-			return new Step(info, "recorded as applied without running statements " + (from + 1) + "-" + total
+			return new Step(info, "recorded as applied without running " + MigrationPlan.statements(from + 1, total)
 					+ ", as cairn.repair.mark-applied=" + version + " asked (you completed it by hand)",
 					() -> run.insert(new HistoryTable.Row(version, info.description(), MigrationType.REPAIR,
 							migration.script(), migration.checksum())));
@@ -115,9 +115,12 @@ final class Repair {
 		String ran = (info.installedRank() != null)
 				? run.history.appliedTexts(run.connection, List.of(info.installedRank())).get(info.installedRank())
 				: null;
-		String diff = (ran != null && migration != null) ? ":\n" + TextDiff
-			.unified(ran, MigrationText.normalise(migration.text()), "applied", info.script())
-			.stripTrailing() : "";
+		String now = (migration != null) ? MigrationText.normalise(migration.text()) : null;
+		String diff = "";
+		if (ran != null && now != null) {
+			diff = ran.equals(now) ? " (its text is the one that was applied: the checksum in the history was edited)"
+					: ":\n" + TextDiff.unified(ran, now, "applied", info.script()).stripTrailing();
+		}
 		String action = "accepted the edited file's checksum " + info.checksum() + " (it was applied with "
 				+ info.appliedChecksum() + "). None of the edit was run: if the database lacks it, put the change in "
 				+ "a new migration" + diff;

@@ -30,8 +30,8 @@ final class TextDiff {
 	 * @return the diff, each line ending in a newline
 	 */
 	static String unified(String before, String after, String beforeName, String afterName) {
-		String[] a = before.split("\n", -1);
-		String[] b = after.split("\n", -1);
+		String[] a = lines(before);
+		String[] b = lines(after);
 		int prefix = 0;
 		while (prefix < a.length && prefix < b.length && a[prefix].equals(b[prefix])) {
 			prefix++;
@@ -45,7 +45,11 @@ final class TextDiff {
 		StringBuilder text = new StringBuilder("--- ").append(beforeName).append("\n+++ ").append(afterName)
 			.append('\n');
 		int from = Math.max(0, prefix - CONTEXT);
-		text.append("@@ -").append(from + 1).append(" +").append(from + 1).append(" @@\n");
+		int trailing = Math.min(suffix, CONTEXT);
+		int removed = (int) edits.stream().filter((line) -> !line.startsWith("+")).count();
+		int added = (int) edits.stream().filter((line) -> !line.startsWith("-")).count();
+		text.append("@@ -").append(from + 1).append(',').append(prefix - from + removed + trailing)
+			.append(" +").append(from + 1).append(',').append(prefix - from + added + trailing).append(" @@\n");
 		List<String> lines = new ArrayList<>();
 		for (int i = from; i < prefix; i++) {
 			lines.add(" " + a[i]);
@@ -61,6 +65,12 @@ final class TextDiff {
 			text.append("... (").append(lines.size() - MAX_LINES).append(" more diff lines)\n");
 		}
 		return text.toString();
+	}
+
+	/** Splits a text into lines; a final newline ends the last line rather than starting an empty one. */
+	private static String[] lines(String text) {
+		String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+		return body.isEmpty() ? new String[0] : body.split("\n", -1);
 	}
 
 	private static List<String> align(String[] a, String[] b, int aFrom, int aTo, int bFrom, int bTo) {

@@ -173,7 +173,7 @@ class OperationsTests {
 					None of the edit was run: if the database lacks it, put the change in a new migration:
 					--- applied
 					\\+\\+\\+ 002_add_email.sql
-					@@ -1 \\+1 @@
+					@@ -1,1 \\+1,1 @@
 					-ALTER TABLE users ADD COLUMN email text;
 					\\+ALTER TABLE users ADD COLUMN email varchar\\(200\\);"""));
 		assertThat(migrator("modified/after").migrate().applied()).isEmpty();

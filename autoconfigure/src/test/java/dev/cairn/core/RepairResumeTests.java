@@ -114,7 +114,7 @@ class RepairResumeTests {
 					What changed:
 					--- applied
 					+++ 002_idx.sql
-					@@ -3 +3 @@
+					@@ -3,2 +3,3 @@
 					 CREATE INDEX CONCURRENTLY users_mail ON users (email);
 					 CREATE INDEX CONCURRENTLY users_created ON users (created_on);
 					+CREATE INDEX CONCURRENTLY users_late ON users (id, name);
