@@ -115,7 +115,7 @@ class LockContentionTests {
 	}
 
 	@Test
-	void succeedsOnARetryOnceTheBlockerFinishes() throws Exception {
+	void succeedsOnARetryOnceTheBlockerFinishes(CapturedOutput output) throws Exception {
 		migrator("lock-contention", LOCK_TIMEOUT, 0).migrate();
 		jdbc().execute("ALTER TABLE accounts DROP COLUMN note; DELETE FROM cairn_history WHERE version = '2'");
 		try (Connection report = this.database.connect(); Statement statement = report.createStatement()) {
@@ -128,6 +128,8 @@ class LockContentionTests {
 				.containsExactly("002_accounts_note.sql");
 		}
 		assertThat(columnExists("accounts", "note")).isTrue();
+		assertThat(output).as("it gave up at least once, and then succeeded on a retry")
+			.contains("Migration 002_accounts_note.sql gave up waiting for a lock after lock_timeout 300 ms (attempt 1 of 6");
 	}
 
 	@Test

@@ -273,6 +273,10 @@ class MigratorTests {
 			MigrateResult secondResult = second.get(2, TimeUnit.MINUTES);
 			assertThat(firstResult.applied()).hasSize(2);
 			assertThat(secondResult.applied()).isEmpty();
+			assertThat(secondResult.lockWait()).as("the second waited for the lock while the build ran")
+				.isGreaterThan(java.time.Duration.ofMillis(100));
+			assertThat(seen).as("every report names the holder's working session")
+				.allSatisfy((holder) -> assertThat(holder.workingPid()).isNotNull());
 		}
 		finally {
 			pool.shutdownNow();
