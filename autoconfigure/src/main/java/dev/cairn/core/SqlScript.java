@@ -22,6 +22,8 @@ public final class SqlScript {
 
 	private static final String DIRECTIVE = "cairn:";
 
+	private static final String LINT_IGNORE = "cairn:lint-ignore";
+
 	private static final Pattern DURATION = Pattern.compile("(\\d{1,18})\\s*(ms|s|min|h|d)?");
 
 	private static final Map<String, Long> UNITS = Map.of("ms", 1L, "s", 1_000L, "min", 60_000L, "h", 3_600_000L,
@@ -140,6 +142,10 @@ public final class SqlScript {
 	 */
 	public String name() {
 		return this.name;
+	}
+
+	String text() {
+		return this.text;
 	}
 
 	/**
@@ -279,6 +285,11 @@ public final class SqlScript {
 			int equals = directive.indexOf('=');
 			String key = ((equals < 0) ? directive : directive.substring(0, equals)).strip();
 			String shown = "\"-- " + key + "\"";
+			if (directive.equals(LINT_IGNORE) || directive.startsWith(LINT_IGNORE + " ")
+					|| directive.startsWith(LINT_IGNORE + "\t")) {
+				// Read by the linter; it silences one statement when it stands above it, so it may come anywhere.
+				return;
+			}
 			if (!beforeSql) {
 				throw fail(position, "directive " + shown + " comes after SQL has started. Directives must come "
 						+ "before any SQL: move it to the top of the file.");
