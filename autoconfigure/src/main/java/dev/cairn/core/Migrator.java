@@ -87,6 +87,7 @@ public final class Migrator {
 				MigrationPlan plan = locked.plan();
 				refuseProblems(plan);
 				List<SqlScript> scripts = parse(plan.pending());
+				Lint.beforeApplying(this.settings.lint(), scripts);
 				for (int i = 0; i < scripts.size(); i++) {
 					ResolvedMigration migration = plan.pending().get(i);
 					locked.record(locked.executor.apply(migration, scripts.get(i), locked.done.size()), true);

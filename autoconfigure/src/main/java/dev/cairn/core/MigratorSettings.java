@@ -23,10 +23,12 @@ import org.jspecify.annotations.Nullable;
  * @param target the highest version to migrate to, or {@code null} for all
  * @param baselineVersion the version to record as a baseline when the history table is empty, so that files up to
  * it are never run on a database that already has their schema; or {@code null}
+ * @param lint what a run does with lint findings in the migrations it is about to apply
  */
 public record MigratorSettings(List<String> locations, String table, @Nullable String schema, boolean createSchema,
 		Duration lockTimeout, int lockRetries, @Nullable Duration statementTimeout, Duration lockWaitTimeout,
-		boolean outOfOrder, boolean ignoreMissing, @Nullable String target, @Nullable String baselineVersion) {
+		boolean outOfOrder, boolean ignoreMissing, @Nullable String target, @Nullable String baselineVersion,
+		LintMode lint) {
 
 	/** Where migration files are looked for by default. */
 	public static final String DEFAULT_LOCATION = "classpath:db/migrations";
@@ -91,7 +93,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			.outOfOrder(this.outOfOrder)
 			.ignoreMissing(this.ignoreMissing)
 			.target(this.target)
-			.baselineVersion(this.baselineVersion);
+			.baselineVersion(this.baselineVersion)
+			.lint(this.lint);
 	}
 
 	/**
@@ -122,6 +125,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 		private @Nullable String target;
 
 		private @Nullable String baselineVersion;
+
+		private LintMode lint = LintMode.WARN;
 
 		private Builder() {
 		}
@@ -190,10 +195,15 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			return this;
 		}
 
+		public Builder lint(LintMode lint) {
+			this.lint = lint;
+			return this;
+		}
+
 		public MigratorSettings build() {
 			return new MigratorSettings(this.locations, this.table, this.schema, this.createSchema, this.lockTimeout,
 					this.lockRetries, this.statementTimeout, this.lockWaitTimeout, this.outOfOrder, this.ignoreMissing,
-					this.target, this.baselineVersion);
+					this.target, this.baselineVersion, this.lint);
 		}
 
 	}
