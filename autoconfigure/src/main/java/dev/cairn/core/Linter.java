@@ -138,6 +138,20 @@ final class Linter {
 				|| at(t, i, "UNLOGGED")) {
 			i++;
 		}
+		if (at(t, i, "MATERIALIZED") || at(t, i, "RECURSIVE")) {
+			i++;
+		}
+		if (at(t, i, "VIEW") || at(t, i, "SEQUENCE")) {
+			// Created here, so ALTER TABLE on them (as pg_dump writes for OWNER TO) locks nothing anyone uses yet.
+			Name created = name(t, skipIfExists(t, i + 1, true));
+			if (created != null) {
+				this.created.add(created.name);
+			}
+			return;
+		}
+		if (at(t, i, "FOREIGN") && at(t, i + 1, "TABLE")) {
+			i++;
+		}
 		if (at(t, i, "TABLE")) {
 			i = skipIfExists(t, i + 1, true);
 			Name table = name(t, i);
@@ -403,8 +417,11 @@ final class Linter {
 	private static String firstWords(SqlStatement statement) {
 		List<Token> tokens = LintTokens.of(statement.sql());
 		StringBuilder words = new StringBuilder();
-		for (int i = 0; i < Math.min(3, tokens.size()) && !tokens.get(i).quoted(); i++) {
+		for (int i = 0; i < Math.min(5, tokens.size()) && !tokens.get(i).quoted(); i++) {
 			words.append((i > 0) ? " " : "").append(tokens.get(i).text());
+			if (tokens.get(i).is("CONCURRENTLY")) {
+				break;
+			}
 		}
 		return words.toString();
 	}
