@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The tokens of one statement as the linter reads them: words upper-cased, quoted identifiers as written, string
  * and dollar-quoted literals and comments dropped, each token with its offset in the statement and its parenthesis
@@ -128,6 +130,80 @@ final class LintTokens {
 			i++;
 		}
 		return (i < sql.length()) ? i + 1 : -1;
+	}
+
+	static boolean at(List<Token> tokens, int index, String word) {
+		return index < tokens.size() && tokens.get(index).is(word);
+	}
+
+	static int skipIfExists(List<Token> t, int i, boolean not) {
+		if (not && at(t, i, "IF") && at(t, i + 1, "NOT") && at(t, i + 2, "EXISTS")) {
+			return i + 3;
+		}
+		return (!not && at(t, i, "IF") && at(t, i + 1, "EXISTS")) ? i + 2 : i;
+	}
+
+	static boolean containsWord(List<Token> tokens, String word) {
+		for (Token token : tokens) {
+			if (token.depth() == 0 && token.is(word)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	static boolean containsPair(List<Token> tokens, String first, String second) {
+		for (int i = 0; i + 1 < tokens.size(); i++) {
+			if (tokens.get(i).is(first) && tokens.get(i + 1).is(second)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Splits tokens from {@code from} on the commas at {@code depth}, ending at a closing parenthesis above it. */
+	static List<List<Token>> split(List<Token> tokens, int from, int depth) {
+		List<List<Token>> parts = new ArrayList<>();
+		List<Token> part = new ArrayList<>();
+		for (int i = from; i < tokens.size(); i++) {
+			Token token = tokens.get(i);
+			if (token.depth() < depth) {
+				break;
+			}
+			if (token.depth() == depth && token.is(",")) {
+				parts.add(part);
+				part = new ArrayList<>();
+			}
+			else {
+				part.add(token);
+			}
+		}
+		parts.add(part);
+		parts.removeIf(List::isEmpty);
+		return parts;
+	}
+
+	/** Reads a possibly schema-qualified name and keeps its last part, which is what tables are told apart by. */
+	static @Nullable Name name(List<Token> t, int i) {
+		if (i >= t.size() || !isName(t.get(i))) {
+			return null;
+		}
+		String name = t.get(i).name();
+		int next = i + 1;
+		while (at(t, next, ".") && next + 1 < t.size() && isName(t.get(next + 1))) {
+			name = t.get(next + 1).name();
+			next += 2;
+		}
+		return new Name(name, next);
+	}
+
+	static boolean isName(Token token) {
+		char c = token.text().isEmpty() ? ' ' : token.text().charAt(0);
+		return token.quoted() || SqlLexer.isIdentifierStart(c);
+	}
+
+	record Name(String name, int next) {
+
 	}
 
 }
