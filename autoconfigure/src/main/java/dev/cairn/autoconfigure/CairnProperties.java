@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.cairn.core.LintMode;
 import dev.cairn.core.MigratorSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -103,6 +104,12 @@ public class CairnProperties {
 	 * holds the schema up to that version starts with only the later migrations.
 	 */
 	private @Nullable String baselineVersion;
+
+	/**
+	 * What to do with lint findings in the migrations about to be applied: log them ('warn'), refuse to start on an
+	 * error finding ('fail'), or not lint ('off'). Only pending migrations are linted.
+	 */
+	private LintMode lint = LintMode.WARN;
 
 	/**
 	 * Command to run instead of starting the application: status, migrate, validate, plan, rollback, baseline or
@@ -321,6 +328,14 @@ public class CairnProperties {
 		this.password = password;
 	}
 
+	public LintMode getLint() {
+		return this.lint;
+	}
+
+	public void setLint(LintMode lint) {
+		this.lint = lint;
+	}
+
 	/**
 	 * Returns the engine settings these properties describe.
 	 * @return the settings
@@ -342,6 +357,7 @@ public class CairnProperties {
 			.target(this.target)
 			.baselineVersion(this.baselineVersion)
 			.keepAppliedText(this.keepAppliedText)
+			.lint(this.lint)
 			.build();
 	}
 

@@ -127,6 +127,11 @@ final class Directives {
 		String written = ((equals < 0) ? directive : directive.substring(0, equals)).strip();
 		String key = written.toLowerCase(Locale.ROOT);
 		String shown = "\"-- " + written + "\"";
+		if (key.equals(PREFIX + "lint-ignore") || key.startsWith(PREFIX + "lint-ignore ")
+				|| key.startsWith(PREFIX + "lint-ignore\t")) {
+			// Read by the linter; it silences one statement when it stands above it, so it may come anywhere.
+			return;
+		}
 		if (!beforeSql) {
 			throw fail(position, "directive " + shown + " comes after SQL has started. Directives must come "
 					+ "before any SQL: move it to the top of the file.");

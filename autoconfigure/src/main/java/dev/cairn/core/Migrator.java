@@ -93,6 +93,7 @@ public final class Migrator {
 			MigrationPlan plan = run.plan();
 			plan.status().refuseProblems();
 			List<@Nullable SqlScript> scripts = parse(plan.pending());
+			Lint.beforeApplying(this.settings.lint(), scripts);
 			List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(resolved.callbacks());
 			try {
 				run.callbacks(callbacks, SqlCallback.Event.BEFORE_MIGRATE);

@@ -31,11 +31,12 @@ import org.jspecify.annotations.Nullable;
  * while they wait
  * @param keepAppliedText whether the history keeps the compressed normalised text of each applied SQL file (up to
  * 1 MiB), so that an edited file's error shows what changed
+ * @param lint what a run does with lint findings in the migrations it is about to apply
  */
 public record MigratorSettings(List<String> locations, String table, @Nullable String schema, boolean createSchema,
 		Duration lockTimeout, @Nullable Integer lockRetries, Duration lockRetryBudget, Duration concurrentWaitTimeout,
 		@Nullable Duration statementTimeout, Duration lockWaitTimeout, boolean outOfOrder, boolean ignoreMissing,
-		@Nullable String target, @Nullable String baselineVersion, boolean keepAppliedText) {
+		@Nullable String target, @Nullable String baselineVersion, boolean keepAppliedText, LintMode lint) {
 
 	/** Where migration files are looked for by default. */
 	public static final String DEFAULT_LOCATION = "classpath:db/migrations";
@@ -114,7 +115,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			.ignoreMissing(this.ignoreMissing)
 			.target(this.target)
 			.baselineVersion(this.baselineVersion)
-			.keepAppliedText(this.keepAppliedText);
+			.keepAppliedText(this.keepAppliedText)
+			.lint(this.lint);
 	}
 
 	/**
@@ -151,6 +153,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 		private @Nullable String baselineVersion;
 
 		private boolean keepAppliedText = true;
+
+		private LintMode lint = LintMode.WARN;
 
 		private Builder() {
 		}
@@ -234,11 +238,16 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			return this;
 		}
 
+		public Builder lint(LintMode lint) {
+			this.lint = lint;
+			return this;
+		}
+
 		public MigratorSettings build() {
 			return new MigratorSettings(this.locations, this.table, this.schema, this.createSchema, this.lockTimeout,
 					this.lockRetries, this.lockRetryBudget, this.concurrentWaitTimeout, this.statementTimeout,
 					this.lockWaitTimeout, this.outOfOrder, this.ignoreMissing, this.target, this.baselineVersion,
-					this.keepAppliedText);
+					this.keepAppliedText, this.lint);
 		}
 
 	}

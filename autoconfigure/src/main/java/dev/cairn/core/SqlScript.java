@@ -135,6 +135,10 @@ final class SqlScript {
 		return this.statements;
 	}
 
+	String text() {
+		return this.text;
+	}
+
 	/**
 	 * Returns whether the file runs in one transaction.
 	 * @return {@code false} when the file starts with {@code -- cairn:no-transaction}

@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 
 import dev.cairn.core.JavaMigration;
+import dev.cairn.core.LintMode;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationSnapshot;
@@ -155,6 +156,22 @@ class CairnAutoConfigurationTests {
 				assertThat(context.getBean(MigrationSnapshot.class).status().current()).isEqualTo("1");
 				assertThat(tables()).contains("schema_history");
 			});
+	}
+
+	@Test
+	void lintFailRefusesToStartOnAFindingInAPendingMigration() {
+		this.contextRunner.withPropertyValues("cairn.locations=classpath:scenarios/lint-at-start", "cairn.lint=fail")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(MigrationException.class)
+				.hasMessageContaining("002_users_name_index.sql:2: create-index-not-concurrent (error)")
+				.hasMessageContaining("(cairn.lint=fail)"));
+	}
+
+	@Test
+	void lintModeReachesTheMigrator() {
+		this.contextRunner.withPropertyValues("cairn.lint=off", "cairn.mode=off")
+			.run((context) -> assertThat(context.getBean(Migrator.class).settings().lint()).isEqualTo(LintMode.OFF));
 	}
 
 	@Test

@@ -34,6 +34,7 @@ class CairnPropertiesTests {
 		assertThat(properties.isIgnoreMissing()).isEqualTo(defaults.ignoreMissing());
 		assertThat(properties.getTarget()).isEqualTo(defaults.target());
 		assertThat(properties.getBaselineVersion()).isEqualTo(defaults.baselineVersion());
+		assertThat(properties.getLint()).isEqualTo(defaults.lint());
 	}
 
 	@Test

@@ -57,6 +57,19 @@ class SqlScriptTests {
 	}
 
 	@Test
+	void acceptsLintIgnoreAtTheTopAndAboveAStatement() {
+		SqlScript script = SqlScript.parse("007_x.sql", """
+				-- cairn:lint-ignore json-column the payload is only ever read whole
+				-- cairn:lock-timeout=5s
+				CREATE TABLE events (payload json);
+				-- cairn:lint-ignore create-index-not-concurrent users holds 40 rows
+				CREATE INDEX users_name_idx ON users (name);
+				""");
+		assertThat(script.statements()).hasSize(2);
+		assertThat(script.lockTimeout()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	@Test
 	void refusesAnUnknownDirective() {
 		assertThat(error("002_x.sql", "-- header\n  -- cairn:no-transactions\nSELECT 1;")).hasMessage(
 				"Migration 002_x.sql, line 2, column 3: unknown directive \"-- cairn:no-transactions\". Cairn knows \"-- cairn:no-transaction\", \"-- cairn:lock-timeout=<duration>\" and \"-- cairn:statement-timeout=<duration>\"; fix the spelling or remove the line.")

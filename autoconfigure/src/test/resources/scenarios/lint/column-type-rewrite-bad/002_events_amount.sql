@@ -1,0 +1,1 @@
+ALTER TABLE events ALTER amount SET DATA TYPE numeric(12, 2) USING amount::numeric;

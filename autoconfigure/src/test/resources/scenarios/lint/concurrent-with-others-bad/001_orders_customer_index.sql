@@ -1,0 +1,3 @@
+-- cairn:no-transaction
+CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);
+ALTER TABLE orders ADD COLUMN note text;

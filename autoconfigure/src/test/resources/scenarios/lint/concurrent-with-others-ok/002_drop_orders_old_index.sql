@@ -1,0 +1,2 @@
+-- cairn:no-transaction
+DROP INDEX CONCURRENTLY IF EXISTS orders_old_idx;

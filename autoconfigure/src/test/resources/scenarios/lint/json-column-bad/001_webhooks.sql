@@ -1,0 +1,5 @@
+CREATE TABLE webhooks (
+	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	payload json NOT NULL
+);
+ALTER TABLE events ADD COLUMN meta JSON;

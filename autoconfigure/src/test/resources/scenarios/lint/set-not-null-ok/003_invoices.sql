@@ -1,0 +1,2 @@
+CREATE TABLE invoices (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, order_id bigint);
+ALTER TABLE invoices ALTER COLUMN order_id SET NOT NULL;

@@ -1,0 +1,2 @@
+-- cairn:no-transaction
+CREATE INDEX CONCURRENTLY users_id_idx ON users (id);

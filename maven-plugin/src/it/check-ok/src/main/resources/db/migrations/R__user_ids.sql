@@ -1,0 +1,3 @@
+BEGIN;
+CREATE VIEW user_ids AS SELECT id FROM users;
+COMMIT;

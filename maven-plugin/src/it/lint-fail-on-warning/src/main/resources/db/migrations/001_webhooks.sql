@@ -1,0 +1,4 @@
+CREATE TABLE webhooks (
+	id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	payload json NOT NULL
+);

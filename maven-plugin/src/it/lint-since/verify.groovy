@@ -1,0 +1,3 @@
+def log = new File(basedir, 'build.log').text
+assert log.contains('Cairn lint above version 1: 0 errors, 0 warnings in classpath:db/migrations')
+assert log.contains('BUILD SUCCESS')
