@@ -38,6 +38,8 @@ public final class Migrator {
 
 	private final HistoryTable history;
 
+	private final Runs runs;
+
 	/**
 	 * Creates a migrator for SQL files only, reporting to no listener.
 	 * @param dataSource where the migrations run; it must be able to hand out two connections at once
@@ -63,6 +65,8 @@ public final class Migrator {
 		this.source = new MigrationSource(settings.locations(), List.copyOf(javaMigrations),
 				Thread.currentThread().getContextClassLoader());
 		this.history = new HistoryTable(settings.table(), settings.schema());
+		this.runs = new Runs(dataSource, this.history, settings, this.listener, this.source::resolve,
+				this::statusOrNull);
 	}
 
 	/**
@@ -80,49 +84,16 @@ public final class Migrator {
 			upToDate = resolved.callbacks().isEmpty() ? upToDate(resolved.migrations(), startedAt) : null;
 		}
 		catch (SQLException | MigrationException ex) {
-			throw failed(Operation.MIGRATE, startedAt, null, ex);
+			throw this.runs.failed(Operation.MIGRATE, startedAt, null, ex);
 		}
 		if (upToDate != null) {
 			this.listener.runFinished(upToDate);
 			return upToDate;
 		}
-		return underLock(Operation.MIGRATE, resolved.migrations(), startedAt, (run) -> {
-			if (run.rows.isEmpty() && this.settings.baselineVersion() != null) {
-				run.recordBaseline(this.settings.baselineVersion());
-			}
-			MigrationPlan plan = run.plan();
-			plan.status().refuseProblems();
-			List<@Nullable SqlScript> scripts = parse(plan.pending());
-			Lint.beforeApplying(this.settings.lint(), scripts);
-			List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(resolved.callbacks());
-			try {
-				run.callbacks(callbacks, SqlCallback.Event.BEFORE_MIGRATE);
-				for (int i = 0; i < scripts.size(); i++) {
-					run.callbacks(callbacks, SqlCallback.Event.BEFORE_EACH_MIGRATE);
-					run.record(run.executor.apply(plan.pending().get(i), scripts.get(i), run.done.size()), true);
-					run.callbacks(callbacks, SqlCallback.Event.AFTER_EACH_MIGRATE);
-				}
-				run.callbacks(callbacks, SqlCallback.Event.AFTER_MIGRATE);
-			}
-			catch (SQLException | RuntimeException ex) {
-				afterError(run, callbacks, ex);
-				throw ex;
-			}
+		return this.runs.underLock(Operation.MIGRATE, resolved.migrations(), startedAt, (run) -> {
+			Apply.pending(run, this.settings, resolved.callbacks());
 			return null;
 		}).result();
-	}
-
-	/**
-	 * Runs the {@code afterMigrateError} callbacks of a failed run; their own failure is added to the run's error,
-	 * never replacing it.
-	 */
-	private static void afterError(LockedRun run, List<LockedRun.ParsedCallback> callbacks, Exception failure) {
-		try {
-			run.callbacks(callbacks, SqlCallback.Event.AFTER_MIGRATE_ERROR);
-		}
-		catch (SQLException | RuntimeException ex) {
-			failure.addSuppressed(ex);
-		}
 	}
 
 	/**
@@ -159,7 +130,7 @@ public final class Migrator {
 			to = MigrationVersion.parse(target);
 		}
 		catch (MigrationException ex) {
-			throw failed(Operation.ROLLBACK, startedAt, null, new MigrationException("Cannot roll back to '" + target
+			throw this.runs.failed(Operation.ROLLBACK, startedAt, null, new MigrationException("Cannot roll back to '" + target
 					+ "': it is not a version. Use digits, optionally dotted (0, 3, 1.2)."));
 		}
 		return rollback(startedAt, "to version " + to,
@@ -183,7 +154,7 @@ public final class Migrator {
 	public MigrateResult rollbackLast(int count) {
 		Instant startedAt = Instant.now();
 		if (count < 1) {
-			throw failed(Operation.ROLLBACK, startedAt, null,
+			throw this.runs.failed(Operation.ROLLBACK, startedAt, null,
 					new MigrationException("Rollback needs a count of at least 1, not " + count + "."));
 		}
 		return rollback(startedAt, "of the last " + count,
@@ -192,7 +163,7 @@ public final class Migrator {
 
 	private MigrateResult rollback(Instant startedAt, String what,
 			java.util.function.Function<List<ResolvedMigration>, List<ResolvedMigration>> choose) {
-		return underLock(Operation.ROLLBACK, null, startedAt, (run) -> {
+		return this.runs.underLock(Operation.ROLLBACK, null, startedAt, (run) -> {
 			Rollback.run(run, choose, what);
 			return null;
 		}).result();
@@ -205,7 +176,7 @@ public final class Migrator {
 	 * @return the baseline row
 	 */
 	public MigrationInfo baseline(String version) {
-		AppliedMigration row = underLock(Operation.BASELINE, null, Instant.now(), (run) -> {
+		AppliedMigration row = this.runs.underLock(Operation.BASELINE, null, Instant.now(), (run) -> {
 			if (!run.rows.isEmpty()) {
 				throw new MigrationException("Cannot baseline: " + this.history.displayName() + " already has "
 						+ run.rows.size() + " row(s). A baseline is only for a database that has its schema but no "
@@ -238,7 +209,7 @@ public final class Migrator {
 		for (String version : markApplied) {
 			versions.add(MigrationVersion.parse(version));
 		}
-		return underLock(Operation.REPAIR, null, Instant.now(), (run) -> Repair.run(run, versions)).value();
+		return this.runs.underLock(Operation.REPAIR, null, Instant.now(), (run) -> Repair.run(run, versions)).value();
 	}
 
 	/**
@@ -253,7 +224,7 @@ public final class Migrator {
 				.status();
 		}
 		catch (SQLException ex) {
-			throw databaseFailure(ex);
+			throw this.runs.databaseFailure(ex);
 		}
 	}
 
@@ -278,30 +249,12 @@ public final class Migrator {
 			plan = MigrationPlan.of(resolved.migrations(), this.history.readIfExists(connection), this.settings);
 		}
 		catch (SQLException ex) {
-			throw databaseFailure(ex);
+			throw this.runs.databaseFailure(ex);
 		}
-		plan.status().refuseProblems();
-		List<@Nullable SqlScript> scripts = parse(plan.pending());
-		List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(resolved.callbacks());
-		List<PlannedMigration> planned = new ArrayList<>();
-		planCallbacks(planned, callbacks, SqlCallback.Event.BEFORE_MIGRATE);
-		for (int i = 0; i < scripts.size(); i++) {
-			planCallbacks(planned, callbacks, SqlCallback.Event.BEFORE_EACH_MIGRATE);
-			planned.add(PlannedMigration.of(plan.pending().get(i), scripts.get(i)));
-			planCallbacks(planned, callbacks, SqlCallback.Event.AFTER_EACH_MIGRATE);
-		}
-		planCallbacks(planned, callbacks, SqlCallback.Event.AFTER_MIGRATE);
-		return planned;
+		return Apply.plan(plan, resolved.callbacks());
 	}
 
-	private static void planCallbacks(List<PlannedMigration> planned, List<LockedRun.ParsedCallback> callbacks,
-			SqlCallback.Event event) {
-		for (LockedRun.ParsedCallback callback : callbacks) {
-			if (callback.file().event() == event) {
-				planned.add(PlannedMigration.of(callback.file(), callback.script()));
-			}
-		}
-	}
+
 
 	/**
 	 * Checks that the history agrees with the files, without applying anything.
@@ -316,7 +269,7 @@ public final class Migrator {
 			status.refuseProblems();
 		}
 		catch (MigrationException ex) {
-			throw failed(Operation.VALIDATE, startedAt, status, ex);
+			throw this.runs.failed(Operation.VALIDATE, startedAt, status, ex);
 		}
 		this.listener.runFinished(new MigrateResult(Operation.VALIDATE, startedAt, Instant.now(), Duration.ZERO,
 				List.of(), status));
@@ -339,43 +292,7 @@ public final class Migrator {
 		return this.history.displayName();
 	}
 
-	/**
-	 * Runs a verb under the migration lock and tells the listener how it ended: the result after the lock is
-	 * released, or the failure with the status as it stands after it.
-	 */
-	private <T> Outcome<T> underLock(Operation operation, @Nullable List<ResolvedMigration> resolved,
-			Instant startedAt, LockedBody<T> body) {
-		LockedRun run = null;
-		try {
-			run = LockedRun.open(this.dataSource, this.history, this.settings, this.listener,
-					(resolved != null) ? resolved : this.source.resolve(), startedAt);
-			Outcome<T> outcome;
-			try (LockedRun locked = run) {
-				T value = body.run(locked);
-				outcome = new Outcome<>(value, locked.result(operation));
-			}
-			this.listener.runFinished(outcome.result());
-			return outcome;
-		}
-		catch (SQLException | MigrationException ex) {
-			throw failed(operation, startedAt, (run != null) ? run.lock.waited() : Duration.ZERO, null, ex);
-		}
-	}
-
-	private MigrationException failed(Operation operation, Instant startedAt, @Nullable MigrationStatus status,
-			Exception ex) {
-		return failed(operation, startedAt, Duration.ZERO, status, ex);
-	}
-
-	private MigrationException failed(Operation operation, Instant startedAt, Duration lockWait,
-			@Nullable MigrationStatus status, Exception ex) {
-		MigrationException failure = (ex instanceof MigrationException known) ? known : databaseFailure(ex);
-		this.listener.runFailed(new FailedRun(operation, startedAt, Instant.now(), lockWait, failure,
-				(status != null) ? status : statusAfterFailure()));
-		return failure;
-	}
-
-	private @Nullable MigrationStatus statusAfterFailure() {
+	private @Nullable MigrationStatus statusOrNull() {
 		try {
 			return status();
 		}
@@ -383,32 +300,6 @@ public final class Migrator {
 			// The run's own failure is what matters; a listener then keeps the status it had.
 			return null;
 		}
-	}
-
-	private static List<@Nullable SqlScript> parse(List<ResolvedMigration> migrations) {
-		List<@Nullable SqlScript> scripts = new ArrayList<>();
-		for (ResolvedMigration migration : migrations) {
-			scripts.add((migration.java() != null) ? null : SqlScript.parse(migration.script(), migration.text()));
-		}
-		return scripts;
-	}
-
-	private MigrationException databaseFailure(Exception ex) {
-		String state = (ex instanceof SQLException sql) ? sql.getSQLState() : null;
-		return MigrationException.causedBy("Migration run against the database failed: " + ex.getMessage()
-				+ " (SQLSTATE " + state + "). Check that the database is reachable and that the migration user may "
-				+ "create and write " + this.history.displayName() + ".", ex);
-	}
-
-	@FunctionalInterface
-	private interface LockedBody<T> {
-
-		@Nullable T run(LockedRun run) throws SQLException;
-
-	}
-
-	private record Outcome<T>(@Nullable T value, MigrateResult result) {
-
 	}
 
 }

@@ -1,0 +1,101 @@
+package dev.cairn.core;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The locked part of a migrate run, and what {@link Migrator#plan()} shows of it: refuse if the history and the
+ * files disagree, parse every pending file (so a file that cannot run fails before anything runs), lint them,
+ * then apply each with its history row, with the callbacks before and after the run and each migration.
+ */
+final class Apply {
+
+	private Apply() {
+	}
+
+	/**
+	 * Applies every pending migration of a locked run.
+	 * @param run the locked run
+	 * @param settings the run's settings
+	 * @param callbackFiles the callback files of the locations
+	 */
+	static void pending(LockedRun run, MigratorSettings settings, List<SqlCallback> callbackFiles)
+			throws SQLException {
+		if (run.rows.isEmpty() && settings.baselineVersion() != null) {
+			run.recordBaseline(settings.baselineVersion());
+		}
+		MigrationPlan plan = run.plan();
+		plan.status().refuseProblems();
+		List<@Nullable SqlScript> scripts = parse(plan.pending());
+		Lint.beforeApplying(settings.lint(), scripts);
+		List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(callbackFiles);
+		try {
+			run.callbacks(callbacks, SqlCallback.Event.BEFORE_MIGRATE);
+			for (int i = 0; i < scripts.size(); i++) {
+				run.callbacks(callbacks, SqlCallback.Event.BEFORE_EACH_MIGRATE);
+				run.record(run.executor.apply(plan.pending().get(i), scripts.get(i), run.done.size()), true);
+				run.callbacks(callbacks, SqlCallback.Event.AFTER_EACH_MIGRATE);
+			}
+			run.callbacks(callbacks, SqlCallback.Event.AFTER_MIGRATE);
+		}
+		catch (SQLException | RuntimeException ex) {
+			afterError(run, callbacks, ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Shows what {@link #pending} would run, in order, without running anything.
+	 * @param plan the merged files and history
+	 * @param callbackFiles the callback files of the locations
+	 * @return the migrations and callbacks a run would run
+	 */
+	static List<PlannedMigration> plan(MigrationPlan plan, List<SqlCallback> callbackFiles) {
+		plan.status().refuseProblems();
+		List<@Nullable SqlScript> scripts = parse(plan.pending());
+		List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(callbackFiles);
+		List<PlannedMigration> planned = new ArrayList<>();
+		planCallbacks(planned, callbacks, SqlCallback.Event.BEFORE_MIGRATE);
+		for (int i = 0; i < scripts.size(); i++) {
+			planCallbacks(planned, callbacks, SqlCallback.Event.BEFORE_EACH_MIGRATE);
+			planned.add(PlannedMigration.of(plan.pending().get(i), scripts.get(i)));
+			planCallbacks(planned, callbacks, SqlCallback.Event.AFTER_EACH_MIGRATE);
+		}
+		planCallbacks(planned, callbacks, SqlCallback.Event.AFTER_MIGRATE);
+		return planned;
+	}
+
+	private static void planCallbacks(List<PlannedMigration> planned, List<LockedRun.ParsedCallback> callbacks,
+			SqlCallback.Event event) {
+		for (LockedRun.ParsedCallback callback : callbacks) {
+			if (callback.file().event() == event) {
+				planned.add(PlannedMigration.of(callback.file(), callback.script()));
+			}
+		}
+	}
+
+	/**
+	 * Runs the {@code afterMigrateError} callbacks of a failed run; their own failure is added to the run's error,
+	 * never replacing it.
+	 */
+	private static void afterError(LockedRun run, List<LockedRun.ParsedCallback> callbacks, Exception failure) {
+		try {
+			run.callbacks(callbacks, SqlCallback.Event.AFTER_MIGRATE_ERROR);
+		}
+		catch (SQLException | RuntimeException ex) {
+			failure.addSuppressed(ex);
+		}
+	}
+
+	private static List<@Nullable SqlScript> parse(List<ResolvedMigration> migrations) {
+		List<@Nullable SqlScript> scripts = new ArrayList<>();
+		for (ResolvedMigration migration : migrations) {
+			scripts.add((migration.java() != null) ? null : SqlScript.parse(migration.script(), migration.text()));
+		}
+		return scripts;
+	}
+
+}
