@@ -86,12 +86,15 @@ public final class Migrator {
 			return upToDate;
 		}
 		return underLock(Operation.MIGRATE, resolved, startedAt, (run) -> {
+			if (run.rows.isEmpty()) {
+				run.adopt();
+			}
 			if (run.rows.isEmpty() && this.settings.baselineVersion() != null) {
 				run.recordBaseline(this.settings.baselineVersion());
 			}
 			MigrationPlan plan = run.plan();
 			plan.status().refuseProblems();
-			List<@Nullable SqlScript> scripts = parse(plan.pending());
+			List<@Nullable SqlScript> scripts = parse(plan.pending(), run::placeholders);
 			for (int i = 0; i < scripts.size(); i++) {
 				run.record(run.executor.apply(plan.pending().get(i), scripts.get(i), run.done.size()), true);
 			}
@@ -222,7 +225,7 @@ public final class Migrator {
 	public MigrationStatus status() {
 		List<ResolvedMigration> resolved = this.source.resolve();
 		try (Connection connection = this.dataSource.getConnection()) {
-			return MigrationPlan.of(resolved, this.history.readIfExists(connection), this.settings,
+			return MigrationPlan.of(resolved, historyOrAdoption(connection, resolved), this.settings,
 					(ranks) -> this.history.appliedTexts(connection, ranks))
 				.status();
 		}
@@ -248,14 +251,15 @@ public final class Migrator {
 	public List<PlannedMigration> plan() {
 		List<ResolvedMigration> resolved = this.source.resolve();
 		MigrationPlan plan;
+		List<@Nullable SqlScript> scripts;
 		try (Connection connection = this.dataSource.getConnection()) {
-			plan = MigrationPlan.of(resolved, this.history.readIfExists(connection), this.settings);
+			plan = MigrationPlan.of(resolved, historyOrAdoption(connection, resolved), this.settings);
+			plan.status().refuseProblems();
+			scripts = parse(plan.pending(), placeholders(connection));
 		}
 		catch (SQLException ex) {
 			throw databaseFailure(ex);
 		}
-		plan.status().refuseProblems();
-		List<@Nullable SqlScript> scripts = parse(plan.pending());
 		List<PlannedMigration> planned = new ArrayList<>();
 		for (int i = 0; i < scripts.size(); i++) {
 			planned.add(PlannedMigration.of(plan.pending().get(i), scripts.get(i)));
@@ -345,10 +349,51 @@ public final class Migrator {
 		}
 	}
 
-	private static List<@Nullable SqlScript> parse(List<ResolvedMigration> migrations) {
+	/**
+	 * Reads the history without changing anything; when it is empty, the rows the first run would adopt from
+	 * Flyway's history table stand in for it, so that status and plan show what that run will do.
+	 */
+	private List<AppliedMigration> historyOrAdoption(Connection connection, List<ResolvedMigration> resolved)
+			throws SQLException {
+		List<AppliedMigration> rows = this.history.readIfExists(connection);
+		if (!rows.isEmpty()) {
+			return rows;
+		}
+		FlywayHistory.Adoption adoption = FlywayHistory.find(connection, this.settings, resolved,
+				placeholders(connection));
+		return (adoption != null) ? adoption.rows() : rows;
+	}
+
+	private FlywayHistory.PlaceholderSource placeholders(Connection connection) {
+		Placeholders[] once = new Placeholders[1];
+		return () -> {
+			if (once[0] == null) {
+				once[0] = Placeholders.of(connection, this.settings, this.history.name());
+			}
+			return once[0];
+		};
+	}
+
+	/**
+	 * Parses the files a run executes; a Flyway file has its placeholders replaced first and runs in or outside a
+	 * transaction as Flyway would run it.
+	 */
+	private static List<@Nullable SqlScript> parse(List<ResolvedMigration> migrations,
+			FlywayHistory.PlaceholderSource placeholders) throws SQLException {
 		List<@Nullable SqlScript> scripts = new ArrayList<>();
 		for (ResolvedMigration migration : migrations) {
-			scripts.add((migration.java() != null) ? null : SqlScript.parse(migration.script(), migration.text()));
+			FlywayFile flyway = migration.flyway();
+			if (migration.java() != null) {
+				scripts.add(null);
+			}
+			else if (flyway == null) {
+				scripts.add(SqlScript.parse(migration.script(), migration.text()));
+			}
+			else {
+				String text = (flyway.placeholderReplacement() && migration.text().contains("${"))
+						? placeholders.get().replace(migration.script(), migration.text()) : migration.text();
+				scripts.add(SqlScript.parse(migration.script(), text, flyway.executeInTransaction()));
+			}
 		}
 		return scripts;
 	}
