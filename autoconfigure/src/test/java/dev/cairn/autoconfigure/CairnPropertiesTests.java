@@ -31,6 +31,8 @@ class CairnPropertiesTests {
 		assertThat(properties.isIgnoreMissing()).isEqualTo(defaults.ignoreMissing());
 		assertThat(properties.getTarget()).isEqualTo(defaults.target());
 		assertThat(properties.getBaselineVersion()).isEqualTo(defaults.baselineVersion());
+		assertThat(properties.getPlaceholders()).isEqualTo(defaults.placeholders());
+		assertThat(properties.getAdoptFrom()).isEqualTo(defaults.adoptFrom());
 	}
 
 	@Test
