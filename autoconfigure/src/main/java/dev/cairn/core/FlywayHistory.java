@@ -64,7 +64,8 @@ final class FlywayHistory {
 	}
 
 	/**
-	 * Finds Flyway's history table and maps its rows onto the files.
+	 * Finds Flyway's history table (or the table {@code cairn.adopt-from} names, which may also be another runner's,
+	 * read by {@link RunnerHistory}) and maps its rows onto the files.
 	 * @param connection a connection
 	 * @param settings where to look ({@code adoptFrom}, {@code schema})
 	 * @param resolved the migrations that exist
@@ -82,29 +83,15 @@ final class FlywayHistory {
 			if (columns.isEmpty()) {
 				continue;
 			}
-			if (!columns.containsAll(COLUMNS)) {
-				if (!named) {
-					continue;
-				}
-				throw new MigrationException("Table " + table.displayName() + " (cairn.adopt-from) is not a Flyway "
-						+ "history table: it lacks the columns " + missing(columns) + ". Name Flyway's history table "
-						+ "(flyway_schema_history by default), or remove cairn.adopt-from.");
+			if (!columns.containsAll(COLUMNS) && !named) {
+				continue;
 			}
-			List<AppliedMigration> rows = map(table.displayName(), read(connection, table), resolved, placeholders);
+			List<AppliedMigration> rows = columns.containsAll(COLUMNS)
+					? map(table.displayName(), read(connection, table), resolved, placeholders)
+					: RunnerHistory.map(connection, table, columns, resolved);
 			return rows.isEmpty() ? null : new Adoption(table.displayName(), rows);
 		}
 		return null;
-	}
-
-	private static String missing(Set<String> columns) {
-		List<String> missing = new ArrayList<>();
-		for (String column : List.of("installed_rank", "version", "description", "type", "script", "checksum",
-				"installed_by", "installed_on", "execution_time", "success")) {
-			if (!columns.contains(column)) {
-				missing.add(column);
-			}
-		}
-		return String.join(", ", missing);
 	}
 
 	private static Set<String> columns(Connection connection, HistoryTable table) throws SQLException {
