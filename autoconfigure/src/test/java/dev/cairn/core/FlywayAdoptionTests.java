@@ -189,6 +189,31 @@ class FlywayAdoptionTests {
 		assertThat(jdbc().queryForObject("SELECT to_regclass('t') IS NULL", Boolean.class)).isTrue();
 	}
 
+	@Test
+	void goesBackToFlywayWithTheRowsCairnAppliedAndARepair() {
+		flyway(PROJECT).migrate();
+		migrator(PROJECT, NEXT).migrate();
+		String schema = PostgresClient.schema(this.database);
+		// The statement docs/coming-from-flyway.md gives for the way back.
+		jdbc().update("""
+				INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,
+				        installed_by, installed_on, execution_time, success)
+				SELECT (SELECT coalesce(max(installed_rank), 0) FROM flyway_schema_history)
+				        + row_number() OVER (ORDER BY installed_rank),
+				    version, description, CASE type WHEN 'JAVA' THEN 'JDBC' ELSE 'SQL' END, script, NULL,
+				    installed_by, installed_on, execution_ms, true
+				FROM cairn_history
+				WHERE type IN ('SQL', 'SQL_NO_TX', 'JAVA', 'REPEATABLE') AND success
+				ORDER BY installed_rank
+				""");
+		Flyway flyway = flyway(PROJECT, NEXT);
+		flyway.repair();
+		assertThat(flyway.validateWithResult().validationSuccessful).isTrue();
+		assertThat(flyway.migrate().migrationsExecuted).isZero();
+		assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("7");
+		assertThat(PostgresClient.schema(this.database)).isEqualTo(schema);
+	}
+
 	private Flyway flyway(String... locations) {
 		return Flyway.configure()
 			.dataSource(this.database.url(), this.database.username(), this.database.password())
