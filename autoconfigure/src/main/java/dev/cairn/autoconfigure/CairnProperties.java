@@ -2,7 +2,9 @@ package dev.cairn.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.cairn.core.LintMode;
 import dev.cairn.core.MigratorSettings;
@@ -129,6 +131,17 @@ public class CairnProperties {
 	 * an edited file shows what changed and repair can resume an edited file safely.
 	 */
 	private boolean keepAppliedText = true;
+
+	/**
+	 * Values of Flyway's ${name} placeholders, replaced in Flyway-named files (V1__x.sql) before they run.
+	 */
+	private Map<String, String> placeholders = new LinkedHashMap<>();
+
+	/**
+	 * History table of the runner the database was migrated with, adopted when Cairn's own history is empty. When
+	 * not set, Flyway's flyway_schema_history (or its older schema_version) is adopted if it exists.
+	 */
+	private @Nullable String adoptFrom;
 
 	private final Repair repair = new Repair();
 
@@ -300,6 +313,22 @@ public class CairnProperties {
 		this.keepAppliedText = keepAppliedText;
 	}
 
+	public Map<String, String> getPlaceholders() {
+		return this.placeholders;
+	}
+
+	public void setPlaceholders(Map<String, String> placeholders) {
+		this.placeholders = placeholders;
+	}
+
+	public @Nullable String getAdoptFrom() {
+		return this.adoptFrom;
+	}
+
+	public void setAdoptFrom(@Nullable String adoptFrom) {
+		this.adoptFrom = adoptFrom;
+	}
+
 	public Repair getRepair() {
 		return this.repair;
 	}
@@ -358,6 +387,8 @@ public class CairnProperties {
 			.baselineVersion(this.baselineVersion)
 			.keepAppliedText(this.keepAppliedText)
 			.lint(this.lint)
+			.placeholders(this.placeholders)
+			.adoptFrom(this.adoptFrom)
 			.build();
 	}
 

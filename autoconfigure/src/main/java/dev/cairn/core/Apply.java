@@ -24,12 +24,15 @@ final class Apply {
 	 */
 	static void pending(LockedRun run, MigratorSettings settings, List<SqlCallback> callbackFiles)
 			throws SQLException {
+		if (run.rows.isEmpty()) {
+			run.adopt();
+		}
 		if (run.rows.isEmpty() && settings.baselineVersion() != null) {
 			run.recordBaseline(settings.baselineVersion());
 		}
 		MigrationPlan plan = run.plan();
 		plan.status().refuseProblems();
-		List<@Nullable SqlScript> scripts = parse(plan.pending());
+		List<@Nullable SqlScript> scripts = parse(plan.pending(), run::placeholders);
 		Lint.beforeApplying(settings.lint(), scripts);
 		List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(callbackFiles);
 		try {
@@ -51,11 +54,13 @@ final class Apply {
 	 * Shows what {@link #pending} would run, in order, without running anything.
 	 * @param plan the merged files and history
 	 * @param callbackFiles the callback files of the locations
+	 * @param placeholders the values of Flyway's placeholders
 	 * @return the migrations and callbacks a run would run
 	 */
-	static List<PlannedMigration> plan(MigrationPlan plan, List<SqlCallback> callbackFiles) {
+	static List<PlannedMigration> plan(MigrationPlan plan, List<SqlCallback> callbackFiles,
+			FlywayHistory.PlaceholderSource placeholders) throws SQLException {
 		plan.status().refuseProblems();
-		List<@Nullable SqlScript> scripts = parse(plan.pending());
+		List<@Nullable SqlScript> scripts = parse(plan.pending(), placeholders);
 		List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(callbackFiles);
 		List<PlannedMigration> planned = new ArrayList<>();
 		planCallbacks(planned, callbacks, SqlCallback.Event.BEFORE_MIGRATE);
@@ -90,10 +95,26 @@ final class Apply {
 		}
 	}
 
-	private static List<@Nullable SqlScript> parse(List<ResolvedMigration> migrations) {
+	/**
+	 * Parses the files a run executes; a Flyway file has its placeholders replaced first and runs in or outside a
+	 * transaction as Flyway would run it.
+	 */
+	private static List<@Nullable SqlScript> parse(List<ResolvedMigration> migrations,
+			FlywayHistory.PlaceholderSource placeholders) throws SQLException {
 		List<@Nullable SqlScript> scripts = new ArrayList<>();
 		for (ResolvedMigration migration : migrations) {
-			scripts.add((migration.java() != null) ? null : SqlScript.parse(migration.script(), migration.text()));
+			FlywayFile flyway = migration.flyway();
+			if (migration.java() != null) {
+				scripts.add(null);
+			}
+			else if (flyway == null) {
+				scripts.add(SqlScript.parse(migration.script(), migration.text()));
+			}
+			else {
+				String text = (flyway.placeholderReplacement() && migration.text().contains("${"))
+						? placeholders.get().replace(migration.script(), migration.text()) : migration.text();
+				scripts.add(SqlScript.parse(migration.script(), text, flyway.executeInTransaction()));
+			}
 		}
 		return scripts;
 	}

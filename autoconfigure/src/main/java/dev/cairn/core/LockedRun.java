@@ -46,6 +46,8 @@ final class LockedRun implements AutoCloseable {
 
 	final List<String> callbacksRun = new ArrayList<>();
 
+	private @Nullable Placeholders placeholders;
+
 	LockedRun(Instant startedAt, List<ResolvedMigration> resolved, List<AppliedMigration> rows, Connection connection,
 			@Nullable String applicationName, AdvisoryLock lock, HistoryTable history, MigratorSettings settings,
 			MigrationListener listener) throws SQLException {
@@ -180,6 +182,36 @@ final class LockedRun implements AutoCloseable {
 			return parsed;
 		}
 
+	}
+
+	/**
+	 * Returns the values of Flyway's placeholders for this run, read from the connection once.
+	 * @return the placeholders
+	 */
+	Placeholders placeholders() throws SQLException {
+		if (this.placeholders == null) {
+			this.placeholders = Placeholders.of(this.connection, this.settings, this.history.name());
+		}
+		return this.placeholders;
+	}
+
+	/**
+	 * Adopts Flyway's history table (or the one {@code cairn.adopt-from} names) into the empty history: after
+	 * checking every applied file against the checksum Flyway recorded, writes one row per migration Flyway applied,
+	 * in one transaction, and logs what it adopted. Does nothing when there is no such table.
+	 */
+	void adopt() throws SQLException {
+		FlywayHistory.Adoption adoption = FlywayHistory.find(this.connection, this.settings, this.resolved,
+				this::placeholders);
+		if (adoption == null) {
+			return;
+		}
+		List<AppliedMigration> written = this.history.insertAdopted(this.connection, adoption.rows(), this.lock);
+		if (written == null) {
+			record(null, false);
+		}
+		this.rows.addAll(written);
+		logger.info(adoption.describe());
 	}
 
 	/**

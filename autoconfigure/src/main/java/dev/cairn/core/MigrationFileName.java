@@ -9,19 +9,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * The file-name grammar of migrations: {@code <version>_<description>.sql} (also {@code .up.sql}),
  * {@code <version>_<description>.down.sql} for its undo, and {@code R__<description>.sql} for a repeatable
- * migration. The extension and the {@code .up}/{@code .down} suffixes are read in any letter case.
+ * migration. The extension and the {@code .up}/{@code .down} suffixes are read in any letter case. Flyway's names
+ * are read as they are: {@code V<version>__<description>.sql} (version parts separated by {@code .} or {@code _}),
+ * and {@code U<version>__<description>.sql} for its undo.
  *
  * @param kind what the file is
  * @param version the version, or {@code null} for a repeatable migration
  * @param description the description, underscores read as spaces
+ * @param flyway whether the name is one of Flyway's {@code V} or {@code U} names, so that the file runs as Flyway
+ * runs it
  */
-record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String description) {
+record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String description, boolean flyway) {
 
 	private static final Pattern VERSIONED = Pattern.compile("(\\d+(?:\\.\\d+)*)_(.+?)((?i)\\.up|\\.down)?(?i)\\.sql");
 
 	private static final Pattern REPEATABLE = Pattern.compile("R__(.+?)(?i)\\.sql");
 
-	private static final Pattern FLYWAY = Pattern.compile("([VvUu])(\\d+(?:[._]\\d+)*)__(.+?)(?i)\\.sql");
+	private static final Pattern FLYWAY = Pattern.compile("([VUB])(\\d+(?:[._]\\d+)*)__(.+?)(?i)\\.sql");
+
+	private static final Pattern FLYWAY_LIKE = Pattern.compile("([VvUu])(\\d+(?:[._]\\d+)*)_{1,3}(.+?)(?i)\\.sql");
 
 	private static final Pattern OTHER_SEPARATOR = Pattern.compile("(\\d+(?:\\.\\d+)*)[-. ]+(.+?)(?i)\\.sql");
 
@@ -72,7 +78,21 @@ record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String d
 				throw badName(name, location, "repeatable migrations are re-applied when they change and have no "
 						+ "up or down variants", null);
 			}
-			return new MigrationFileName(Kind.REPEATABLE, null, description);
+			return new MigrationFileName(Kind.REPEATABLE, null, description, false);
+		}
+		Matcher flyway = FLYWAY.matcher(name);
+		if (flyway.matches() && !describe(flyway.group(3)).isEmpty()) {
+			String version = flyway.group(2).replace('_', '.');
+			if (flyway.group(1).equals("B")) {
+				throw MigrationException.inFile(name, "Migration file " + name + " in " + location + " is a Flyway "
+						+ "baseline migration, which Cairn does not run. On a database that already has its schema "
+						+ "(Flyway applied it, or you set cairn.baseline-version=" + version + "), remove the file; "
+						+ "to build new databases from it, rename it to V" + flyway.group(2) + "__"
+						+ flyway.group(3) + ".sql and remove the versioned files at or below version " + version
+						+ " that it replaces.", null);
+			}
+			return new MigrationFileName(flyway.group(1).equals("U") ? Kind.DOWN : Kind.VERSIONED,
+					MigrationVersion.parse(version), describe(flyway.group(3)), true);
 		}
 		Matcher versioned = VERSIONED.matcher(name);
 		if (!versioned.matches() || describe(versioned.group(2)).isEmpty()) {
@@ -80,19 +100,18 @@ record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String d
 		}
 		boolean down = ".down".equalsIgnoreCase(versioned.group(3));
 		return new MigrationFileName(down ? Kind.DOWN : Kind.VERSIONED, MigrationVersion.parse(versioned.group(1)),
-				describe(versioned.group(2)));
+				describe(versioned.group(2)), false);
 	}
 
 	/**
-	 * Guesses the name a misnamed file was meant to have: Flyway's {@code V1_2__add_x.sql} is
-	 * {@code 1.2_add_x.sql}, {@code 001-add-x.sql} is {@code 001_add-x.sql}, {@code r__x.sql} is {@code R__x.sql}.
+	 * Guesses the name a misnamed file was meant to have: {@code V1_add_x.sql} or {@code v1__add_x.sql} is Flyway's
+	 * {@code V1__add_x.sql}, {@code 001-add-x.sql} is {@code 001_add-x.sql}, {@code r__x.sql} is {@code R__x.sql}.
 	 */
 	private static @Nullable String suggestion(String name) {
-		Matcher flyway = FLYWAY.matcher(name);
-		if (flyway.matches()) {
-			String version = flyway.group(2).replace('_', '.');
-			boolean undo = flyway.group(1).equalsIgnoreCase("U");
-			return version + "_" + flyway.group(3).replace(' ', '_') + (undo ? ".down.sql" : ".sql");
+		Matcher flyway = FLYWAY_LIKE.matcher(name);
+		if (flyway.matches() && !describe(flyway.group(3)).isEmpty()) {
+			return flyway.group(1).toUpperCase(Locale.ROOT) + flyway.group(2) + "__"
+					+ flyway.group(3).replaceAll("^_+", "").replace(' ', '_') + ".sql";
 		}
 		if (name.length() > 3 && name.regionMatches(true, 0, "r__", 0, 3)) {
 			return "R__" + name.substring(3).replace(' ', '_');

@@ -109,7 +109,12 @@ final class MigrationSource {
 					+ orphan.description().replace(' ', '_') + ".sql and its .down.sql twin) or remove it.", null);
 		}
 		versioned.sort(Comparator.comparing(ResolvedMigration::version));
-		List<ResolvedMigration> repeatable = new ArrayList<>(repeatables.values());
+		List<ResolvedMigration> repeatable = new ArrayList<>();
+		boolean flywayProject = versioned.stream().anyMatch((migration) -> migration.flyway() != null);
+		for (ResolvedMigration migration : repeatables.values()) {
+			// Flyway's R__ files are Cairn's too; beside Flyway's V files they run as Flyway runs them.
+			repeatable.add((flywayProject && migration.flyway() == null) ? asFlyway(migration) : migration);
+		}
 		repeatable.sort(Comparator.comparing(ResolvedMigration::description));
 		versioned.addAll(repeatable);
 		callbacks.sort(Comparator.comparing(SqlCallback::script));
@@ -118,7 +123,13 @@ final class MigrationSource {
 
 	private static ResolvedMigration withDown(ResolvedMigration up, ResolvedMigration down) {
 		return new ResolvedMigration(up.version(), up.description(), up.type(), up.script(), up.location(), up.text(),
-				up.checksum(), down, null);
+				up.checksum(), down, null, up.flyway());
+	}
+
+	private static ResolvedMigration asFlyway(ResolvedMigration migration) {
+		return new ResolvedMigration(migration.version(), migration.description(), migration.type(),
+				migration.script(), migration.location(), migration.text(), migration.checksum(), migration.down(),
+				null, FlywayFile.read(migration.script(), null, migration.text()));
 	}
 
 	/**
@@ -273,13 +284,31 @@ final class MigrationSource {
 		MigrationFileName parsed = MigrationFileName.parse(name, location);
 		byte[] bytes = bytes(resource, name, location);
 		String text = MigrationText.decode(bytes, name);
+		byte[] conf = conf(resource, name, location);
+		FlywayFile flyway = (parsed.flyway() || conf != null) ? FlywayFile.read(name, conf, text) : null;
+		boolean noTransaction = Directives.noTransaction(text)
+				|| (flyway != null && Boolean.FALSE.equals(flyway.executeInTransaction()));
 		MigrationType type = switch (parsed.kind()) {
 			case REPEATABLE -> MigrationType.REPEATABLE;
 			case DOWN -> MigrationType.ROLLBACK;
-			case VERSIONED -> Directives.noTransaction(text) ? MigrationType.SQL_NO_TX : MigrationType.SQL;
+			case VERSIONED -> noTransaction ? MigrationType.SQL_NO_TX : MigrationType.SQL;
 		};
 		return new ResolvedMigration(parsed.version(), parsed.description(), type, name, location, text,
-				MigrationText.checksum(bytes, text), null, null);
+				MigrationText.checksum(bytes, text), null, null, flyway);
+	}
+
+	/**
+	 * Reads the Flyway script configuration beside a file ({@code V1__x.sql.conf}), if there is one.
+	 */
+	private static byte @Nullable [] conf(Resource resource, String name, String location) {
+		Resource conf;
+		try {
+			conf = resource.createRelative(name + ".conf");
+		}
+		catch (IOException ex) {
+			return null;
+		}
+		return conf.exists() ? bytes(conf, name + ".conf", location) : null;
 	}
 
 	private static byte[] bytes(Resource resource, String name, String location) {

@@ -30,6 +30,13 @@ public enum MigrationType {
 	 * A row written by repair: the migration counts as applied with this row's checksum (an accepted edit, or a
 	 * failed migration the user completed by hand).
 	 */
-	REPAIR
+	REPAIR,
+
+	/**
+	 * A row adopted from another runner's history table (Flyway's {@code flyway_schema_history}, or the table named
+	 * by {@code cairn.adopt-from}): the migration counts as applied, with the installed-by, installed-on and execution
+	 * time that runner recorded and Cairn's own checksum of the file.
+	 */
+	ADOPTED
 
 }

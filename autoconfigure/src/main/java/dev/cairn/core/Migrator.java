@@ -219,7 +219,8 @@ public final class Migrator {
 	public MigrationStatus status() {
 		List<ResolvedMigration> resolved = this.source.resolve();
 		try (Connection connection = this.dataSource.getConnection()) {
-			return MigrationPlan.of(resolved, this.history.readIfExists(connection), this.settings,
+			return MigrationPlan.of(resolved,
+					FlywayHistory.historyOrAdoption(this.history, connection, this.settings, resolved), this.settings,
 					(ranks) -> this.history.appliedTexts(connection, ranks))
 				.status();
 		}
@@ -244,15 +245,17 @@ public final class Migrator {
 	 */
 	public List<PlannedMigration> plan() {
 		MigrationSource.Resolved resolved = this.source.resolveAll();
-		MigrationPlan plan;
 		try (Connection connection = this.dataSource.getConnection()) {
-			plan = MigrationPlan.of(resolved.migrations(), this.history.readIfExists(connection), this.settings);
+			MigrationPlan plan = MigrationPlan.of(resolved.migrations(), FlywayHistory.historyOrAdoption(this.history,
+					connection, this.settings, resolved.migrations()), this.settings);
+			return Apply.plan(plan, resolved.callbacks(),
+					FlywayHistory.PlaceholderSource.lazy(connection, this.settings, this.history.name()));
 		}
 		catch (SQLException ex) {
 			throw this.runs.databaseFailure(ex);
 		}
-		return Apply.plan(plan, resolved.callbacks());
 	}
+
 
 
 

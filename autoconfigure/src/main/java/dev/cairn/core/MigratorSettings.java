@@ -2,6 +2,7 @@ package dev.cairn.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,11 +33,15 @@ import org.jspecify.annotations.Nullable;
  * @param keepAppliedText whether the history keeps the compressed normalised text of each applied SQL file (up to
  * 1 MiB), so that an edited file's error shows what changed
  * @param lint what a run does with lint findings in the migrations it is about to apply
+ * @param placeholders values of Flyway's {@code ${name}} placeholders in Flyway files
+ * @param adoptFrom the history table of another runner to adopt when Cairn's own is empty, or {@code null} to look
+ * for Flyway's {@code flyway_schema_history} (or its older {@code schema_version})
  */
 public record MigratorSettings(List<String> locations, String table, @Nullable String schema, boolean createSchema,
 		Duration lockTimeout, @Nullable Integer lockRetries, Duration lockRetryBudget, Duration concurrentWaitTimeout,
 		@Nullable Duration statementTimeout, Duration lockWaitTimeout, boolean outOfOrder, boolean ignoreMissing,
-		@Nullable String target, @Nullable String baselineVersion, boolean keepAppliedText, LintMode lint) {
+		@Nullable String target, @Nullable String baselineVersion, boolean keepAppliedText, LintMode lint,
+		Map<String, String> placeholders, @Nullable String adoptFrom) {
 
 	/** Where migration files are looked for by default. */
 	public static final String DEFAULT_LOCATION = "classpath:db/migrations";
@@ -61,6 +66,7 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 
 	public MigratorSettings {
 		locations = List.copyOf(locations);
+		placeholders = Map.copyOf(placeholders);
 		if (locations.isEmpty()) {
 			throw new MigrationException("cairn.locations is empty. Name at least one location, for example "
 					+ DEFAULT_LOCATION + ".");
@@ -116,7 +122,9 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			.target(this.target)
 			.baselineVersion(this.baselineVersion)
 			.keepAppliedText(this.keepAppliedText)
-			.lint(this.lint);
+			.lint(this.lint)
+			.placeholders(this.placeholders)
+			.adoptFrom(this.adoptFrom);
 	}
 
 	/**
@@ -155,6 +163,10 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 		private boolean keepAppliedText = true;
 
 		private LintMode lint = LintMode.WARN;
+
+		private Map<String, String> placeholders = Map.of();
+
+		private @Nullable String adoptFrom;
 
 		private Builder() {
 		}
@@ -243,11 +255,21 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			return this;
 		}
 
+		public Builder placeholders(Map<String, String> placeholders) {
+			this.placeholders = placeholders;
+			return this;
+		}
+
+		public Builder adoptFrom(@Nullable String adoptFrom) {
+			this.adoptFrom = adoptFrom;
+			return this;
+		}
+
 		public MigratorSettings build() {
 			return new MigratorSettings(this.locations, this.table, this.schema, this.createSchema, this.lockTimeout,
 					this.lockRetries, this.lockRetryBudget, this.concurrentWaitTimeout, this.statementTimeout,
 					this.lockWaitTimeout, this.outOfOrder, this.ignoreMissing, this.target, this.baselineVersion,
-					this.keepAppliedText, this.lint);
+					this.keepAppliedText, this.lint, this.placeholders, this.adoptFrom);
 		}
 
 	}

@@ -15,10 +15,18 @@ import org.jspecify.annotations.Nullable;
  * @param checksum {@code sha256:} and the hex digest of the normalised text, or a Java migration's own checksum
  * @param down the down file that undoes this migration, or {@code null}
  * @param java the Java migration, or {@code null} for a file
+ * @param flyway how Flyway runs the file, for a file with a Flyway name (and the repeatable files beside such
+ * files); {@code null} for Cairn's own names
  */
 record ResolvedMigration(@Nullable MigrationVersion version, String description, MigrationType type,
 		String script, String location, String text, @Nullable String checksum, @Nullable ResolvedMigration down,
-		@Nullable JavaMigration java) {
+		@Nullable JavaMigration java, @Nullable FlywayFile flyway) {
+
+	ResolvedMigration(@Nullable MigrationVersion version, String description, MigrationType type, String script,
+			String location, String text, @Nullable String checksum, @Nullable ResolvedMigration down,
+			@Nullable JavaMigration java) {
+		this(version, description, type, script, location, text, checksum, down, java, null);
+	}
 
 	/**
 	 * Describes a Java migration bean as a resolved migration.

@@ -46,6 +46,18 @@ final class SqlScript {
 	 * @throws MigrationException naming the file, line and column of the first problem and what to do about it
 	 */
 	public static SqlScript parse(String scriptName, String text) {
+		return parse(scriptName, text, null);
+	}
+
+	/**
+	 * Reads a migration file that Flyway's rules may run outside a transaction.
+	 * @param scriptName the file name, used in error messages
+	 * @param text the decoded file text, without a byte order mark
+	 * @param executeInTransaction {@code false} to run it outside a transaction, {@code true} to run it in one, even
+	 * without (or despite) a {@code -- cairn:no-transaction} directive; {@code null} to let the directive decide
+	 * @return the script
+	 */
+	static SqlScript parse(String scriptName, String text, @Nullable Boolean executeInTransaction) {
 		List<Integer> directiveOffsets = new ArrayList<>();
 		List<SqlStatement> statements;
 		try {
@@ -61,8 +73,9 @@ final class SqlScript {
 		}
 		int sqlStart = statements.isEmpty() ? text.length() : statements.get(0).offset();
 		Directives directives = Directives.read(scriptName, text, directiveOffsets, sqlStart);
-		return new SqlScript(scriptName, text, statementsToRun(scriptName, statements, !directives.noTransaction()),
-				!directives.noTransaction(), directives.lockTimeout(), directives.statementTimeout());
+		boolean transactional = (executeInTransaction != null) ? executeInTransaction : !directives.noTransaction();
+		return new SqlScript(scriptName, text, statementsToRun(scriptName, statements, transactional),
+				transactional, directives.lockTimeout(), directives.statementTimeout());
 	}
 
 	private static List<SqlStatement> statementsToRun(String name, List<SqlStatement> statements,

@@ -35,6 +35,8 @@ class CairnPropertiesTests {
 		assertThat(properties.getTarget()).isEqualTo(defaults.target());
 		assertThat(properties.getBaselineVersion()).isEqualTo(defaults.baselineVersion());
 		assertThat(properties.getLint()).isEqualTo(defaults.lint());
+		assertThat(properties.getPlaceholders()).isEqualTo(defaults.placeholders());
+		assertThat(properties.getAdoptFrom()).isEqualTo(defaults.adoptFrom());
 	}
 
 	@Test

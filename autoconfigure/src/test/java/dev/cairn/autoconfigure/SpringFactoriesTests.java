@@ -49,4 +49,11 @@ class SpringFactoriesTests {
 			.hasAtLeastOneElementOfType(CommandEnvironmentPostProcessor.class);
 	}
 
+	@Test
+	void registersTheFlywayPropertiesEnvironmentPostProcessor() {
+		ArgumentResolver arguments = ArgumentResolver.of(DeferredLogFactory.class, new DeferredLogs());
+		assertThat(this.loader.load(EnvironmentPostProcessor.class, arguments))
+			.hasAtLeastOneElementOfType(FlywayPropertiesEnvironmentPostProcessor.class);
+	}
+
 }

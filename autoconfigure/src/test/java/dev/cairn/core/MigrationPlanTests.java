@@ -27,6 +27,21 @@ class MigrationPlanTests {
 	}
 
 	@Test
+	void treatsAdoptedRowsAsApplied() {
+		AppliedMigration adopted = row(1, "1", MigrationType.ADOPTED, script("1"), checksum(script("1")), true, null);
+		AppliedMigration adoptedRepeatable = new AppliedMigration(2, null, "view", MigrationType.ADOPTED, "R__view.sql",
+				checksum("R__view.sql"), "flyway", ON, 5, true, null);
+		AppliedMigration changedRepeatable = new AppliedMigration(3, null, "other", MigrationType.ADOPTED,
+				"R__other.sql", null, "flyway", ON, 5, true, null);
+		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2"), repeatable("view"), repeatable("other")),
+				history(adopted, adoptedRepeatable, changedRepeatable), DEFAULTS);
+		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.PENDING,
+				MigrationState.PENDING, MigrationState.APPLIED);
+		assertThat(plan.pending()).extracting(ResolvedMigration::script).containsExactly("002_step.sql", "R__other.sql");
+		assertThat(plan.status().current()).isEqualTo("1");
+	}
+
+	@Test
 	void carriesHistoryDetailsOfAppliedMigrations() {
 		MigrationPlan plan = MigrationPlan.of(files(file("1")), history(applied(7, "1")), DEFAULTS);
 		MigrationInfo info = plan.status().migrations().get(0);

@@ -199,10 +199,10 @@ class MigrationSourceTests {
 	void rejectsFileWhoseNameIsNotAMigrationName() {
 		assertThatExceptionOfType(MigrationException.class)
 			.isThrownBy(() -> resolve("classpath:scenarios/source-bad-name"))
-			.withMessage("Migration file V1__flyway_style.sql in classpath:scenarios/source-bad-name does not have a "
-					+ "migration name. Rename it to 1_flyway_style.sql (the form is " + EXPECTED_FORM
+			.withMessage("Migration file V1_flyway_style.sql in classpath:scenarios/source-bad-name does not have a "
+					+ "migration name. Rename it to V1__flyway_style.sql (the form is " + EXPECTED_FORM
 					+ "); every .sql file in a migration location must be a migration.")
-			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("V1__flyway_style.sql"));
+			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("V1_flyway_style.sql"));
 	}
 
 	@Test

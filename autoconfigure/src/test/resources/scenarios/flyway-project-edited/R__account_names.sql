@@ -1,0 +1,2 @@
+-- Kept by ${owner}.
+CREATE OR REPLACE VIEW account_names AS SELECT name FROM accounts;

@@ -1,0 +1,1 @@
+COMMENT ON TABLE moods IS '${owner} ${flyway:user} ${flyway:database} ${flyway:defaultSchema} ${flyway:table} ${FLYWAY:FILENAME}';

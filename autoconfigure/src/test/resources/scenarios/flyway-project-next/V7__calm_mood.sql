@@ -1,0 +1,2 @@
+ALTER TYPE mood ADD VALUE 'calm';
+INSERT INTO moods VALUES ('calm');

@@ -1,0 +1,2 @@
+ALTER TYPE mood ADD VALUE 'happy';
+INSERT INTO moods VALUES ('happy');

@@ -1,0 +1,1 @@
+CREATE TABLE scans (id bigint PRIMARY KEY, target text NOT NULL);

@@ -1,0 +1,1 @@
+ALTER TABLE scans ADD COLUMN status text NOT NULL DEFAULT 'queued';
