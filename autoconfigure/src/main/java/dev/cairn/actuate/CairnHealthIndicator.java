@@ -9,8 +9,9 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Reports {@code DOWN} when the last run failed or a migration is failed, modified or missing; {@code UP} otherwise.
- * Pending migrations do not make the application unhealthy. Reads the {@link MigrationSnapshot}, never the database.
+ * Reports {@code DOWN} when the last run failed or a migration is failed, modified or
+ * missing; {@code UP} otherwise. Pending migrations do not make the application
+ * unhealthy. Reads the {@link MigrationSnapshot}, never the database.
  */
 public class CairnHealthIndicator extends AbstractHealthIndicator {
 

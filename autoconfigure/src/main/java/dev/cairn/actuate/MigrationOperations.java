@@ -19,8 +19,9 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * The endpoint's write side: runs one operation and turns Cairn's refusal into a 409 and a malformed request into a
- * 400. The snapshot the endpoint reads is a listener of the migrator, so it already knows the outcome.
+ * The endpoint's write side: runs one operation and turns Cairn's refusal into a 409 and
+ * a malformed request into a 400. The snapshot the endpoint reads is a listener of the
+ * migrator, so it already knows the outcome.
  */
 final class MigrationOperations {
 
@@ -60,16 +61,16 @@ final class MigrationOperations {
 
 	private OperationResult repair() {
 		List<RepairAction> actions = this.migrator.repair();
-		return new OperationResult("repair", this.migrator.status().current(), actions.stream()
-			.map((action) -> new Change(action.version(), action.script(), action.action(), null))
-			.toList());
+		return new OperationResult("repair", this.migrator.status().current(),
+				actions.stream()
+					.map((action) -> new Change(action.version(), action.script(), action.action(), null))
+					.toList());
 	}
 
 	private static OperationResult result(String operation, MigrateResult result, String outcome) {
 		return new OperationResult(operation, result.currentVersion(), result.applied()
 			.stream()
-			.map((applied) -> new Change(applied.version(), applied.script(), outcome,
-					applied.execution().toMillis()))
+			.map((applied) -> new Change(applied.version(), applied.script(), outcome, applied.execution().toMillis()))
 			.toList());
 	}
 
@@ -79,8 +80,11 @@ final class MigrationOperations {
 
 	private static @Nullable String usageProblem(String operation, @Nullable String target, @Nullable String count) {
 		return switch (operation) {
-			case "migrate", "repair" -> (target != null || count != null) ? operation
-					+ " takes no target or count: it applies to every migration (migrate stops at cairn.target)" : null;
+			case "migrate",
+					"repair" ->
+				(target != null || count != null) ? operation
+						+ " takes no target or count: it applies to every migration (migrate stops at cairn.target)"
+						: null;
 			case "rollback" -> {
 				if (target == null && count == null) {
 					yield "rollback needs {\"target\": \"<version>\"} to return to a version (it stays applied), "
@@ -92,8 +96,8 @@ final class MigrationOperations {
 				if (target != null && !MigrationVersion.isVersion(target)) {
 					yield "'" + target + "' is not a version: use digits, optionally dotted (0, 3, 1.2)";
 				}
-				if (count != null && !isAll(count) && !(count.strip().matches("\\d{1,9}")
-						&& Integer.parseInt(count.strip()) >= 1)) {
+				if (count != null && !isAll(count)
+						&& !(count.strip().matches("\\d{1,9}") && Integer.parseInt(count.strip()) >= 1)) {
 					yield "count must be a number of at least 1, or \"all\", not " + count;
 				}
 				yield null;

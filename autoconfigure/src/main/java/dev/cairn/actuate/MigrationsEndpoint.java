@@ -22,10 +22,12 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * {@link Endpoint @Endpoint} that shows the schema version, every migration with its state, and what the last run
- * did; it reads the {@link MigrationSnapshot} taken at the end of the run and never queries the database to read.
+ * {@link Endpoint @Endpoint} that shows the schema version, every migration with its
+ * state, and what the last run did; it reads the {@link MigrationSnapshot} taken at the
+ * end of the run and never queries the database to read.
  * <p>
- * {@code POST /actuator/migrations/migrate|rollback|repair} change the database. The endpoint is read-only unless
+ * {@code POST /actuator/migrations/migrate|rollback|repair} change the database. The
+ * endpoint is read-only unless
  * {@code management.endpoint.migrations.access=unrestricted}.
  */
 @Endpoint(id = "migrations", defaultAccess = Access.READ_ONLY)
@@ -37,7 +39,8 @@ public class MigrationsEndpoint {
 
 	/**
 	 * Creates an endpoint over a snapshot.
-	 * @param snapshot the recorded runs and migrations; it must be a listener of the migrator
+	 * @param snapshot the recorded runs and migrations; it must be a listener of the
+	 * migrator
 	 * @param migrator the migrator that write operations run
 	 */
 	public MigrationsEndpoint(MigrationSnapshot snapshot, Migrator migrator) {
@@ -61,8 +64,8 @@ public class MigrationsEndpoint {
 
 	/**
 	 * Describes one migration.
-	 * @param version the version ({@code 4} and {@code 004} are the same) or, for a repeatable migration, the
-	 * script name
+	 * @param version the version ({@code 4} and {@code 004} are the same) or, for a
+	 * repeatable migration, the script name
 	 * @return the migration, or {@code null} (a 404) when there is none
 	 */
 	@ReadOperation
@@ -76,14 +79,16 @@ public class MigrationsEndpoint {
 	}
 
 	/**
-	 * Runs {@code migrate}, {@code rollback} (with a {@code target} version to return to, a {@code count} of the
-	 * newest migrations to undo, or {@code "count": "all"} to undo everything) or {@code repair}; the snapshot hears
-	 * of the outcome, so the next read shows the new state.
+	 * Runs {@code migrate}, {@code rollback} (with a {@code target} version to return to,
+	 * a {@code count} of the newest migrations to undo, or {@code "count": "all"} to undo
+	 * everything) or {@code repair}; the snapshot hears of the outcome, so the next read
+	 * shows the new state.
 	 * @param operation {@code migrate}, {@code rollback} or {@code repair}
 	 * @param target for rollback, the version to return to
-	 * @param count for rollback, how many of the newest migrations to undo, or {@code all}
-	 * @return what changed and the new current version (200); the error when Cairn refused or failed (409); or
-	 * what was wrong with the request (400)
+	 * @param count for rollback, how many of the newest migrations to undo, or
+	 * {@code all}
+	 * @return what changed and the new current version (200); the error when Cairn
+	 * refused or failed (409); or what was wrong with the request (400)
 	 */
 	@WriteOperation
 	public WebEndpointResponse<OperationResponseBody> operate(@Selector String operation, @Nullable String target,
@@ -183,7 +188,8 @@ public class MigrationsEndpoint {
 	 * @param type how it was or will be applied
 	 * @param script the file name
 	 * @param state where it stands
-	 * @param checksum the checksum of the file (or of the history row when the file is gone)
+	 * @param checksum the checksum of the file (or of the history row when the file is
+	 * gone)
 	 * @param installedRank the history rank, or {@code null} if not applied
 	 * @param installedBy the database user that applied it, or {@code null}
 	 * @param installedOn when it was applied, or {@code null}
@@ -209,7 +215,8 @@ public class MigrationsEndpoint {
 	 *
 	 * @param operation {@code migrate}, {@code rollback} or {@code repair}
 	 * @param currentVersion the highest applied version afterwards, or {@code null}
-	 * @param migrations the migrations applied, undone or repaired, in the order it happened
+	 * @param migrations the migrations applied, undone or repaired, in the order it
+	 * happened
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record OperationResult(String operation, @Nullable String currentVersion,
@@ -222,7 +229,8 @@ public class MigrationsEndpoint {
 	 *
 	 * @param version the version, or {@code null} for a repeatable migration
 	 * @param script the file that ran (the down file for a rollback)
-	 * @param outcome {@code applied}, {@code rolled back}, or what repair did, in a sentence
+	 * @param outcome {@code applied}, {@code rolled back}, or what repair did, in a
+	 * sentence
 	 * @param executionMs how long it took, or {@code null} for a repair
 	 */
 	public record Change(@Nullable String version, String script, String outcome, @Nullable Long executionMs) {

@@ -37,12 +37,13 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for Cairn: migrates the
- * database on startup, before anything that uses it.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for Cairn: migrates the database on startup, before anything that
+ * uses it.
  */
-@AutoConfiguration(after = DataSourceAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@AutoConfiguration(after = DataSourceAutoConfiguration.class, afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @Conditional(CairnAutoConfiguration.MigrationDataSourceCondition.class)
 @ConditionalOnBooleanProperty(name = "cairn.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CairnProperties.class)
@@ -83,7 +84,8 @@ public final class CairnAutoConfiguration {
 		if (cairnDataSource != null) {
 			return cairnDataSource;
 		}
-		// Not pooled: the engine needs two connections at once (the lock and the work), then none.
+		// Not pooled: the engine needs two connections at once (the lock and the work),
+		// then none.
 		if (StringUtils.hasText(properties.getUrl())) {
 			return DataSourceBuilder.create()
 				.type(SimpleDriverDataSource.class)

@@ -10,10 +10,12 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
- * {@code java -jar app.jar --cairn.command=status|migrate|validate|plan|rollback|baseline|repair}: runs the command
- * instead of the application and exits. It applies also when Cairn itself backed off, so that the command explains
- * why it cannot run instead of exiting silently.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for
+ * {@code java -jar app.jar --cairn.command=status|migrate|validate|plan|rollback|baseline|repair}:
+ * runs the command instead of the application and exits. It applies also when Cairn
+ * itself backed off, so that the command explains why it cannot run instead of exiting
+ * silently.
  */
 @AutoConfiguration(after = CairnAutoConfiguration.class)
 @ConditionalOnProperty("cairn.command")

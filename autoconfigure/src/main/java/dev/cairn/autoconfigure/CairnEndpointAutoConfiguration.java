@@ -12,8 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
- * {@code migrations} Actuator endpoint.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the {@code migrations} Actuator endpoint.
  */
 @AutoConfiguration(after = CairnAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)

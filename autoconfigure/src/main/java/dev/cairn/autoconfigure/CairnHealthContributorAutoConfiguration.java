@@ -12,8 +12,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the {@code cairn}
- * health indicator.
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for the {@code cairn} health indicator.
  */
 @AutoConfiguration(after = CairnAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)

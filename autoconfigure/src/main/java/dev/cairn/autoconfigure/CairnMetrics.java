@@ -12,9 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Micrometer meters for Cairn: {@code cairn.migrate} per run (tag {@code outcome}), {@code cairn.migration} per
- * applied migration (tag {@code type}), {@code cairn.lock.wait} per run, and the {@code cairn.migrations.pending}
- * gauge.
+ * Micrometer meters for Cairn: {@code cairn.migrate} per run (tag {@code outcome}),
+ * {@code cairn.migration} per applied migration (tag {@code type}),
+ * {@code cairn.lock.wait} per run, and the {@code cairn.migrations.pending} gauge.
  */
 class CairnMetrics implements MigrationListener {
 
@@ -22,8 +22,9 @@ class CairnMetrics implements MigrationListener {
 
 	CairnMetrics(MeterRegistry registry, MigrationSnapshot snapshot) {
 		this.registry = registry;
-		Gauge.builder("cairn.migrations.pending", snapshot,
-				(recorded) -> recorded.status().count(MigrationState.PENDING))
+		Gauge
+			.builder("cairn.migrations.pending", snapshot,
+					(recorded) -> recorded.status().count(MigrationState.PENDING))
 			.description("Migrations not applied yet, as of the last run")
 			.register(registry);
 	}

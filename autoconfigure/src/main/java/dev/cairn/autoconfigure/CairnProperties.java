@@ -24,8 +24,8 @@ public class CairnProperties {
 	private boolean enabled = true;
 
 	/**
-	 * What to do with the database on startup: apply pending migrations, only validate that the database is up to
-	 * date, or nothing.
+	 * What to do with the database on startup: apply pending migrations, only validate
+	 * that the database is up to date, or nothing.
 	 */
 	private Mode mode = Mode.MIGRATE;
 
@@ -40,8 +40,8 @@ public class CairnProperties {
 	private String table = MigratorSettings.DEFAULT_TABLE;
 
 	/**
-	 * Schema of the history table when its name is not qualified. When not set, the connection's current schema is
-	 * used.
+	 * Schema of the history table when its name is not qualified. When not set, the
+	 * connection's current schema is used.
 	 */
 	private @Nullable String schema;
 
@@ -51,31 +51,34 @@ public class CairnProperties {
 	private boolean createSchema = true;
 
 	/**
-	 * Lock timeout that each migration runs with: the longest that application queries on a table wait behind a
-	 * migration queued for that table's lock. The migration then retries, with pauses that let traffic through.
+	 * Lock timeout that each migration runs with: the longest that application queries on
+	 * a table wait behind a migration queued for that table's lock. The migration then
+	 * retries, with pauses that let traffic through.
 	 */
 	private Duration lockTimeout = MigratorSettings.DEFAULT_LOCK_TIMEOUT;
 
 	/**
-	 * Maximum number of times a migration that hit the lock timeout is retried. When not set, it retries until
-	 * lock-retry-budget is spent.
+	 * Maximum number of times a migration that hit the lock timeout is retried. When not
+	 * set, it retries until lock-retry-budget is spent.
 	 */
 	private @Nullable Integer lockRetries;
 
 	/**
-	 * How long a migration that keeps hitting the lock timeout goes on retrying before it fails naming the session
-	 * that blocks it.
+	 * How long a migration that keeps hitting the lock timeout goes on retrying before it
+	 * fails naming the session that blocks it.
 	 */
 	private Duration lockRetryBudget = MigratorSettings.DEFAULT_LOCK_RETRY_BUDGET;
 
 	/**
-	 * Lock timeout of CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY and REINDEX CONCURRENTLY, which wait for
-	 * older transactions to end without blocking reads or writes.
+	 * Lock timeout of CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY and REINDEX
+	 * CONCURRENTLY, which wait for older transactions to end without blocking reads or
+	 * writes.
 	 */
 	private Duration concurrentWaitTimeout = MigratorSettings.DEFAULT_CONCURRENT_WAIT_TIMEOUT;
 
 	/**
-	 * Statement timeout that each migration runs with. When not set, the server's setting applies.
+	 * Statement timeout that each migration runs with. When not set, the server's setting
+	 * applies.
 	 */
 	private @Nullable Duration statementTimeout;
 
@@ -85,7 +88,8 @@ public class CairnProperties {
 	private Duration lockWaitTimeout = MigratorSettings.DEFAULT_LOCK_WAIT_TIMEOUT;
 
 	/**
-	 * Whether a pending migration whose version is below the highest applied version may run.
+	 * Whether a pending migration whose version is below the highest applied version may
+	 * run.
 	 */
 	private boolean outOfOrder;
 
@@ -95,64 +99,71 @@ public class CairnProperties {
 	private boolean ignoreMissing;
 
 	/**
-	 * Highest version to migrate to. When not set, every pending migration is applied. For the rollback command, the
-	 * version to return to (it stays applied; use count=all to undo everything); for the baseline command, the
-	 * version to record.
+	 * Highest version to migrate to. When not set, every pending migration is applied.
+	 * For the rollback command, the version to return to (it stays applied; use count=all
+	 * to undo everything); for the baseline command, the version to record.
 	 */
 	private @Nullable String target;
 
 	/**
-	 * Version to record as a baseline when the history table is empty, so that an existing database that already
-	 * holds the schema up to that version starts with only the later migrations.
+	 * Version to record as a baseline when the history table is empty, so that an
+	 * existing database that already holds the schema up to that version starts with only
+	 * the later migrations.
 	 */
 	private @Nullable String baselineVersion;
 
 	/**
-	 * What to do with lint findings in the migrations about to be applied: log them ('warn'), refuse to start on an
-	 * error finding ('fail'), or not lint ('off'). Only pending migrations are linted.
+	 * What to do with lint findings in the migrations about to be applied: log them
+	 * ('warn'), refuse to start on an error finding ('fail'), or not lint ('off'). Only
+	 * pending migrations are linted.
 	 */
 	private LintMode lint = LintMode.WARN;
 
 	/**
-	 * Command to run instead of starting the application: status, migrate, validate, plan, rollback, baseline or
-	 * repair. The command prints its result and the JVM exits with 0 on success, 1 when the command failed and 2
-	 * when it was called wrongly; the web server does not start.
+	 * Command to run instead of starting the application: status, migrate, validate,
+	 * plan, rollback, baseline or repair. The command prints its result and the JVM exits
+	 * with 0 on success, 1 when the command failed and 2 when it was called wrongly; the
+	 * web server does not start.
 	 */
 	private @Nullable String command;
 
 	/**
-	 * Number of the newest applied migrations that the rollback command undoes, or 'all' to undo every applied
-	 * migration. Use 'target' instead to roll back to a version.
+	 * Number of the newest applied migrations that the rollback command undoes, or 'all'
+	 * to undo every applied migration. Use 'target' instead to roll back to a version.
 	 */
 	private @Nullable String count;
 
 	/**
-	 * Whether the history keeps the compressed text of each applied SQL file (up to 1 MiB), so that the error about
-	 * an edited file shows what changed and repair can resume an edited file safely.
+	 * Whether the history keeps the compressed text of each applied SQL file (up to 1
+	 * MiB), so that the error about an edited file shows what changed and repair can
+	 * resume an edited file safely.
 	 */
 	private boolean keepAppliedText = true;
 
 	/**
-	 * Values of Flyway's ${name} placeholders, replaced in Flyway-named files (V1__x.sql) before they run.
+	 * Values of Flyway's ${name} placeholders, replaced in Flyway-named files (V1__x.sql)
+	 * before they run.
 	 */
 	private Map<String, String> placeholders = new LinkedHashMap<>();
 
 	/**
-	 * History table of the runner the database was migrated with, adopted when Cairn's own history is empty. When
-	 * not set, Flyway's flyway_schema_history (or its older schema_version) is adopted if it exists.
+	 * History table of the runner the database was migrated with, adopted when Cairn's
+	 * own history is empty. When not set, Flyway's flyway_schema_history (or its older
+	 * schema_version) is adopted if it exists.
 	 */
 	private @Nullable String adoptFrom;
 
 	private final Repair repair = new Repair();
 
 	/**
-	 * JDBC URL of the database to migrate, to run migrations with their own connection settings. When not set, the
-	 * application's DataSource is used.
+	 * JDBC URL of the database to migrate, to run migrations with their own connection
+	 * settings. When not set, the application's DataSource is used.
 	 */
 	private @Nullable String url;
 
 	/**
-	 * Login user that runs the migrations, for example a role allowed to change the schema.
+	 * Login user that runs the migrations, for example a role allowed to change the
+	 * schema.
 	 */
 	private @Nullable String user;
 
@@ -398,8 +409,8 @@ public class CairnProperties {
 	public static class Repair {
 
 		/**
-		 * Versions of failed migrations that you completed by hand: repair records them as applied without running
-		 * their remaining statements.
+		 * Versions of failed migrations that you completed by hand: repair records them
+		 * as applied without running their remaining statements.
 		 */
 		private List<String> markApplied = new ArrayList<>();
 
@@ -424,7 +435,8 @@ public class CairnProperties {
 		MIGRATE,
 
 		/**
-		 * Apply nothing; fail startup if any migration is pending or the history disagrees with the files.
+		 * Apply nothing; fail startup if any migration is pending or the history
+		 * disagrees with the files.
 		 */
 		VALIDATE,
 

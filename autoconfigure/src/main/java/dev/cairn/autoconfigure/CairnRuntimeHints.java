@@ -10,8 +10,9 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
- * Tells a GraalVM native image what Cairn reads at run time: the migration files in the default location and the
- * types the endpoint's JSON is made from. Migrations in other locations need a hint of the application's own
+ * Tells a GraalVM native image what Cairn reads at run time: the migration files in the
+ * default location and the types the endpoint's JSON is made from. Migrations in other
+ * locations need a hint of the application's own
  * ({@code hints.resources().registerPattern("my/place/*.sql")}).
  */
 class CairnRuntimeHints implements RuntimeHintsRegistrar {
@@ -30,8 +31,8 @@ class CairnRuntimeHints implements RuntimeHintsRegistrar {
 		}
 		// By name: the endpoint's types exist only where Actuator is on the classpath.
 		for (String type : ENDPOINT_TYPES) {
-			hints.reflection().registerTypeIfPresent(classLoader, "dev.cairn.actuate.MigrationsEndpoint$" + type,
-					CATEGORIES);
+			hints.reflection()
+				.registerTypeIfPresent(classLoader, "dev.cairn.actuate.MigrationsEndpoint$" + type, CATEGORIES);
 		}
 	}
 

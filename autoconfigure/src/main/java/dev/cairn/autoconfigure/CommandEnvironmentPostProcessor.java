@@ -9,13 +9,15 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Turns the application into a one-shot command when {@code cairn.command} is set: no web server, no boot-time
- * migration, and lazy beans, so that the application's own database users (JPA, repositories, schedulers) are never
- * created and cannot fail against a schema the command is about to change.
+ * Turns the application into a one-shot command when {@code cairn.command} is set: no web
+ * server, no boot-time migration, and lazy beans, so that the application's own database
+ * users (JPA, repositories, schedulers) are never created and cannot fail against a
+ * schema the command is about to change.
  * <p>
- * The web application type and {@code cairn.mode} are forced, because a command must neither serve traffic nor
- * migrate before it runs. Lazy initialization, the banner and the root log level are defaults: any property source
- * the user set them in (application.properties, the command line) wins.
+ * The web application type and {@code cairn.mode} are forced, because a command must
+ * neither serve traffic nor migrate before it runs. Lazy initialization, the banner and
+ * the root log level are defaults: any property source the user set them in
+ * (application.properties, the command line) wins.
  */
 class CommandEnvironmentPostProcessor implements EnvironmentPostProcessor {
 

@@ -16,7 +16,8 @@ import dev.cairn.core.RepairAction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes what a {@code cairn.command} did as plain text for a terminal or a job log: a sentence, then a table.
+ * Writes what a {@code cairn.command} did as plain text for a terminal or a job log: a
+ * sentence, then a table.
  */
 final class CommandPrinter {
 
@@ -41,8 +42,11 @@ final class CommandPrinter {
 					migration.state().name(), instant(migration.installedOn()), text(migration.executionMs()),
 					migration.hasDown() ? "yes" : "no"));
 		}
-		return text.append(table(List.of("Version", "Description", "Type", "State", "Installed on", "Execution ms",
-				"Has down"), rows)).toString();
+		return text
+			.append(table(
+					List.of("Version", "Description", "Type", "State", "Installed on", "Execution ms", "Has down"),
+					rows))
+			.toString();
 	}
 
 	static String migrated(MigrateResult result) {
@@ -68,14 +72,14 @@ final class CommandPrinter {
 	}
 
 	/**
-	 * Returns the baseline version when a rollback ended at it, having been asked to go further (below it, or to
-	 * undo everything).
+	 * Returns the baseline version when a rollback ended at it, having been asked to go
+	 * further (below it, or to undo everything).
 	 */
 	private static @Nullable String baselineAbove(MigrationStatus status, @Nullable String target) {
 		for (MigrationInfo migration : status.migrations()) {
 			if (migration.state() == MigrationState.BASELINE && migration.version() != null
-					&& migration.version().equals(status.current()) && (target == null || MigrationVersion
-						.parse(migration.version())
+					&& migration.version().equals(status.current())
+					&& (target == null || MigrationVersion.parse(migration.version())
 						.compareTo(MigrationVersion.parse(target)) > 0)) {
 				return migration.version();
 			}
@@ -90,13 +94,15 @@ final class CommandPrinter {
 		StringBuilder text = new StringBuilder();
 		long count = planned.stream().filter((migration) -> migration.type() != MigrationType.CALLBACK).count();
 		if (count == 0) {
-			text.append("Nothing to apply to the schema at version ").append(version(currentVersion))
+			text.append("Nothing to apply to the schema at version ")
+				.append(version(currentVersion))
 				.append("; the callbacks would run (plan only: nothing was run).\n");
 		}
 		else {
-			text.append(migrations((int) count)).append(" would be applied to the schema at version ")
-			.append(version(currentVersion))
-			.append(" (plan only: nothing was run).\n");
+			text.append(migrations((int) count))
+				.append(" would be applied to the schema at version ")
+				.append(version(currentVersion))
+				.append(" (plan only: nothing was run).\n");
 		}
 		for (PlannedMigration migration : planned) {
 			text.append("\n-- ").append(migration.script());
@@ -128,8 +134,7 @@ final class CommandPrinter {
 		for (RepairAction action : actions) {
 			rows.add(List.of(text(action.version()), action.script(), action.action()));
 		}
-		return "Repaired " + migrations(actions.size()) + ".\n\n"
-				+ table(List.of("Version", "Script", "Repair"), rows);
+		return "Repaired " + migrations(actions.size()) + ".\n\n" + table(List.of("Version", "Script", "Repair"), rows);
 	}
 
 	static String valid(MigrationStatus status) {
@@ -143,7 +148,9 @@ final class CommandPrinter {
 		problems.sort((a, b) -> Integer.compare(status.migrations().indexOf(a), status.migrations().indexOf(b)));
 		StringBuilder text = new StringBuilder("Validation failed");
 		if (!problems.isEmpty()) {
-			text.append(": ").append(migrations(problems.size())).append(' ')
+			text.append(": ")
+				.append(migrations(problems.size()))
+				.append(' ')
 				.append((problems.size() == 1) ? "needs" : "need")
 				.append(" attention.\n\n");
 			List<List<String>> rows = new ArrayList<>();
@@ -171,7 +178,8 @@ final class CommandPrinter {
 	}
 
 	/**
-	 * Lays out rows under headers in columns two spaces apart; the last column is not padded.
+	 * Lays out rows under headers in columns two spaces apart; the last column is not
+	 * padded.
 	 */
 	static String table(List<String> headers, List<List<String>> rows) {
 		int[] widths = new int[headers.size()];
@@ -187,7 +195,8 @@ final class CommandPrinter {
 		for (List<String> row : all) {
 			StringBuilder line = new StringBuilder();
 			for (int i = 0; i < row.size(); i++) {
-				line.append((i < row.size() - 1) ? String.format("%-" + (widths[i] + 2) + "s", row.get(i)) : row.get(i));
+				line.append(
+						(i < row.size() - 1) ? String.format("%-" + (widths[i] + 2) + "s", row.get(i)) : row.get(i));
 			}
 			text.append(line.toString().stripTrailing()).append('\n');
 		}

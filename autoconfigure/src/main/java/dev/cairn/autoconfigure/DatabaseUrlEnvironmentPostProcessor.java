@@ -17,12 +17,15 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.util.StringUtils;
 
 /**
- * Maps a libpq connection URI in {@code DATABASE_URL} (as Heroku, Render, Railway, Fly.io and most PaaS set it:
- * {@code postgresql://user:password@host:5432/database?sslmode=require}) to {@code spring.datasource.url},
- * {@code username} and {@code password}, when {@code spring.datasource.url} is not set.
+ * Maps a libpq connection URI in {@code DATABASE_URL} (as Heroku, Render, Railway, Fly.io
+ * and most PaaS set it:
+ * {@code postgresql://user:password@host:5432/database?sslmode=require}) to
+ * {@code spring.datasource.url}, {@code username} and {@code password}, when
+ * {@code spring.datasource.url} is not set.
  * <p>
- * The mapped values rank just below the operating system environment: command-line arguments, system properties and
- * {@code SPRING_DATASOURCE_*} variables still win, {@code application.properties} does not.
+ * The mapped values rank just below the operating system environment: command-line
+ * arguments, system properties and {@code SPRING_DATASOURCE_*} variables still win,
+ * {@code application.properties} does not.
  */
 class DatabaseUrlEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -128,7 +131,8 @@ class DatabaseUrlEnvironmentPostProcessor implements EnvironmentPostProcessor {
 			if (parameter.isEmpty()) {
 				continue;
 			}
-			// libpq spells two common parameters differently from pgjdbc; the rest (sslmode, ...) are the same.
+			// libpq spells two common parameters differently from pgjdbc; the rest
+			// (sslmode, ...) are the same.
 			String mapped = parameter.replaceFirst("^connect_timeout=", "connectTimeout=")
 				.replaceFirst("^application_name=", "ApplicationName=");
 			jdbc.append((jdbc.isEmpty()) ? "?" : "&").append(mapped);

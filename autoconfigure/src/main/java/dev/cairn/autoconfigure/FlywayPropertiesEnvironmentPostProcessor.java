@@ -19,14 +19,16 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
- * Honours an application's {@code spring.flyway.*} settings for the matching {@code cairn.*} ones that are not
- * set, so that switching from Flyway takes only the dependency: locations, table (the history table to adopt),
- * default schema, placeholders, baseline on migrate, out of order, target, url, user, password and enabled. Each
- * one used is logged once.
+ * Honours an application's {@code spring.flyway.*} settings for the matching
+ * {@code cairn.*} ones that are not set, so that switching from Flyway takes only the
+ * dependency: locations, table (the history table to adopt), default schema,
+ * placeholders, baseline on migrate, out of order, target, url, user, password and
+ * enabled. Each one used is logged once.
  * <p>
- * With no location set at all, a project whose files are in Flyway's {@code classpath:db/migration} and that has no
- * {@code classpath:db/migrations} is migrated from the former. The mapped values rank below every other property
- * source, so a {@code cairn.*} setting anywhere wins.
+ * With no location set at all, a project whose files are in Flyway's
+ * {@code classpath:db/migration} and that has no {@code classpath:db/migrations} is
+ * migrated from the former. The mapped values rank below every other property source, so
+ * a {@code cairn.*} setting anywhere wins.
  */
 class FlywayPropertiesEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
@@ -84,8 +86,8 @@ class FlywayPropertiesEnvironmentPostProcessor implements EnvironmentPostProcess
 		boolean baselineOnMigrate = binder.bind("spring.flyway.baseline-on-migrate", Boolean.class).orElse(false);
 		if (baselineOnMigrate && !binder.bind("cairn.baseline-version", String.class).isBound()) {
 			String version = binder.bind("spring.flyway.baseline-version", String.class).orElse("1");
-			use(mapped, "spring.flyway.baseline-on-migrate=true and spring.flyway.baseline-version", "cairn"
-					+ ".baseline-version", version);
+			use(mapped, "spring.flyway.baseline-on-migrate=true and spring.flyway.baseline-version",
+					"cairn" + ".baseline-version", version);
 		}
 		Map<String, String> placeholders = binder
 			.bind("spring.flyway.placeholders", Bindable.mapOf(String.class, String.class))
@@ -110,7 +112,8 @@ class FlywayPropertiesEnvironmentPostProcessor implements EnvironmentPostProcess
 	}
 
 	/**
-	 * Tells whether Cairn's default location is absent and Flyway's holds Flyway-named files.
+	 * Tells whether Cairn's default location is absent and Flyway's holds Flyway-named
+	 * files.
 	 */
 	private static boolean onlyFlywaysDefaultLocation(SpringApplication application) {
 		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(

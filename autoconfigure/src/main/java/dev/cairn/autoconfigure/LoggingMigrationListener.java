@@ -9,8 +9,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Logs each applied migration and every wait for the migration lock; the run's summary line comes from
- * {@link MigrationInitializer}.
+ * Logs each applied migration and every wait for the migration lock; the run's summary
+ * line comes from {@link MigrationInitializer}.
  */
 class LoggingMigrationListener implements MigrationListener {
 
@@ -18,8 +18,8 @@ class LoggingMigrationListener implements MigrationListener {
 
 	@Override
 	public void lockWaiting(LockHolder holder, Duration waited) {
-		logger.warn("Waiting for the migration lock for " + waited.toSeconds() + " s; it is held by "
-				+ holder.describe());
+		logger.warn(
+				"Waiting for the migration lock for " + waited.toSeconds() + " s; it is held by " + holder.describe());
 	}
 
 	@Override

@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.NestedExceptionUtils;
 
 /**
- * Runs one {@code cairn.command} verb against the database, prints its result, and says which exit code the JVM
- * should end with.
+ * Runs one {@code cairn.command} verb against the database, prints its result, and says
+ * which exit code the JVM should end with.
  */
 final class MigrationCommand {
 
@@ -76,7 +76,8 @@ final class MigrationCommand {
 			case "plan" -> print(CommandPrinter.planned(migrator.plan(), migrator.status().current()));
 			case "rollback" -> print(CommandPrinter.rolledBack(rollback(migrator), this.properties.getTarget()));
 			case "baseline" -> print(CommandPrinter.baselined(migrator.baseline(baselineVersion())));
-			case "repair" -> print(CommandPrinter.repaired(migrator.repair(this.properties.getRepair().getMarkApplied())));
+			case "repair" ->
+				print(CommandPrinter.repaired(migrator.repair(this.properties.getRepair().getMarkApplied())));
 			case "validate" -> {
 				return validate(migrator);
 			}

@@ -5,11 +5,13 @@ import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Runs the {@code cairn.command} once the context has started and ends the JVM with the command's exit code.
+ * Runs the {@code cairn.command} once the context has started and ends the JVM with the
+ * command's exit code.
  * <p>
- * It listens for {@link ApplicationStartedEvent} rather than being an {@code ApplicationRunner}: Spring Boot creates
- * every runner bean (with the repositories and entity managers they need) before calling the first one, and those
- * must not be created against a schema the command is about to change or has just rolled back.
+ * It listens for {@link ApplicationStartedEvent} rather than being an
+ * {@code ApplicationRunner}: Spring Boot creates every runner bean (with the repositories
+ * and entity managers they need) before calling the first one, and those must not be
+ * created against a schema the command is about to change or has just rolled back.
  */
 public class MigrationCommandRunner implements ApplicationListener<ApplicationStartedEvent> {
 

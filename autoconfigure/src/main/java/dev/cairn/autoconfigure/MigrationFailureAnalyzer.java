@@ -6,9 +6,9 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Turns a {@link MigrationException} into Spring Boot's Description and Action: Cairn's messages end with the
- * sentence that says what to do, which becomes the action; the rest (file, line, column, the line with a caret,
- * SQLSTATE) is the description.
+ * Turns a {@link MigrationException} into Spring Boot's Description and Action: Cairn's
+ * messages end with the sentence that says what to do, which becomes the action; the rest
+ * (file, line, column, the line with a caret, SQLSTATE) is the description.
  */
 class MigrationFailureAnalyzer extends AbstractFailureAnalyzer<MigrationException> {
 
@@ -44,8 +44,8 @@ class MigrationFailureAnalyzer extends AbstractFailureAnalyzer<MigrationExceptio
 	}
 
 	/**
-	 * Returns where the last sentence of the message's last line starts, or -1 when the whole message is one
-	 * sentence.
+	 * Returns where the last sentence of the message's last line starts, or -1 when the
+	 * whole message is one sentence.
 	 */
 	private static int lastSentenceStart(String message) {
 		int lineStart = message.lastIndexOf('\n') + 1;

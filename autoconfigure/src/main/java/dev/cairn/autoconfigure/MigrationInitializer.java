@@ -18,9 +18,10 @@ import org.springframework.core.metrics.ApplicationStartup;
 import org.springframework.core.metrics.StartupStep;
 
 /**
- * Runs Cairn while the application context refreshes, before any bean that uses the database: Boot's
- * database-initialization ordering makes {@code JdbcTemplate}, {@code JdbcClient}, JPA and every
- * {@code @DependsOnDatabaseInitialization} bean depend on it.
+ * Runs Cairn while the application context refreshes, before any bean that uses the
+ * database: Boot's database-initialization ordering makes {@code JdbcTemplate},
+ * {@code JdbcClient}, JPA and every {@code @DependsOnDatabaseInitialization} bean depend
+ * on it.
  */
 public class MigrationInitializer implements InitializingBean {
 
@@ -76,7 +77,8 @@ public class MigrationInitializer implements InitializingBean {
 			MigrationStatus status = this.migrator.validate();
 			List<MigrationInfo> pending = status.pending();
 			if (!pending.isEmpty()) {
-				throw new MigrationException(pending.size() + ((pending.size() == 1) ? " migration is" : " migrations are")
+				throw new MigrationException(pending.size()
+						+ ((pending.size() == 1) ? " migration is" : " migrations are")
 						+ " pending and cairn.mode=validate does not apply them: "
 						+ pending.stream().map(MigrationInfo::script).collect(Collectors.joining(", "))
 						+ ". Run the migrations first (for example with cairn.mode=migrate in the job that deploys the"

@@ -6,8 +6,8 @@ import org.springframework.boot.sql.init.dependency.AbstractBeansOfTypeDatabaseI
 import org.springframework.boot.sql.init.dependency.DatabaseInitializerDetector;
 
 /**
- * A {@link DatabaseInitializerDetector} for {@link MigrationInitializer}, so that everything that uses the database
- * starts after the migrations ran.
+ * A {@link DatabaseInitializerDetector} for {@link MigrationInitializer}, so that
+ * everything that uses the database starts after the migrations ran.
  */
 class MigrationInitializerDatabaseInitializerDetector extends AbstractBeansOfTypeDatabaseInitializerDetector {
 

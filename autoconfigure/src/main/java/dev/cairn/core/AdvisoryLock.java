@@ -20,12 +20,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * The migration lock: a PostgreSQL session advisory lock held on a connection of its own.
  * <p>
- * The lock is taken by polling {@code pg_try_advisory_lock} on a dedicated autocommit connection that runs nothing
- * but the lock calls and the look-up of the holder, and so never holds a transaction open. That matters because
- * {@code CREATE INDEX CONCURRENTLY} on the working connection waits for every open transaction in the database: a
- * lock held by a transaction (Flyway's default) makes such a build wait for its own runner. The key is derived
- * from the history table's name, so two Cairn setups with different tables in one database do not block each
- * other. PostgreSQL drops a session lock with its session, so a crashed or killed runner leaves nothing behind.
+ * The lock is taken by polling {@code pg_try_advisory_lock} on a dedicated autocommit
+ * connection that runs nothing but the lock calls and the look-up of the holder, and so
+ * never holds a transaction open. That matters because {@code CREATE INDEX CONCURRENTLY}
+ * on the working connection waits for every open transaction in the database: a lock held
+ * by a transaction (Flyway's default) makes such a build wait for its own runner. The key
+ * is derived from the history table's name, so two Cairn setups with different tables in
+ * one database do not block each other. PostgreSQL drops a session lock with its session,
+ * so a crashed or killed runner leaves nothing behind.
  */
 final class AdvisoryLock implements AutoCloseable {
 
@@ -33,7 +35,8 @@ final class AdvisoryLock implements AutoCloseable {
 
 	private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
-	// A Cairn holder's lock session runs only Cairn's look-ups: its working session, named alike, is the one to show.
+	// A Cairn holder's lock session runs only Cairn's look-ups: its working session,
+	// named alike, is the one to show.
 	private static final String HOLDER_SQL = """
 			SELECT a.pid, a.application_name, a.client_addr::text, coalesce(a.xact_start, a.backend_start),
 			coalesce(w.query, a.query), w.pid
@@ -55,8 +58,7 @@ final class AdvisoryLock implements AutoCloseable {
 
 	private final @Nullable String applicationName;
 
-	private AdvisoryLock(Connection connection, long key, int pid, Duration waited,
-			@Nullable String applicationName) {
+	private AdvisoryLock(Connection connection, long key, int pid, Duration waited, @Nullable String applicationName) {
 		this.connection = connection;
 		this.key = key;
 		this.pid = pid;
@@ -65,7 +67,8 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
-	 * Takes the lock, waiting at most {@code timeout} and reporting the holder to the listener every few seconds.
+	 * Takes the lock, waiting at most {@code timeout} and reporting the holder to the
+	 * listener every few seconds.
 	 * @param dataSource where to open the lock's own connection
 	 * @param name the qualified history table name the key is derived from
 	 * @param timeout how long to wait
@@ -125,26 +128,27 @@ final class AdvisoryLock implements AutoCloseable {
 
 	private static MigrationException timedOut(String name, Duration timeout, @Nullable LockHolder holder) {
 		if (holder == null) {
-			return new MigrationException("Could not take the migration lock for " + name + " within " + describe(timeout)
+			return new MigrationException("Could not take the migration lock for " + name + " within "
+					+ describe(timeout)
 					+ "; its holder has just released it. Restart to try again, or raise cairn.lock-wait-timeout.");
 		}
-		return new MigrationException("Could not take the migration lock for " + name + " within " + describe(timeout) + ": "
-				+ "another session holds it, " + holder.describe() + ". Another instance may still be migrating. "
+		return new MigrationException("Could not take the migration lock for " + name + " within " + describe(timeout)
+				+ ": " + "another session holds it, " + holder.describe()
+				+ ". Another instance may still be migrating. "
 				+ "Inspect it with: SELECT pid, application_name, client_addr, state, query_start, query FROM "
 				+ "pg_stat_activity WHERE pid = " + holder.pid() + "; if it is stuck, end it with SELECT "
 				+ "pg_terminate_backend(" + holder.pid() + "); or raise cairn.lock-wait-timeout.");
 	}
 
 	/**
-	 * Refuses, before anything else, a server that cannot take the migration: a standby (an Aurora failover, a
-	 * replica URL by mistake) or a database that refuses writes, which would otherwise fail on the first DDL with a
-	 * message about the file.
+	 * Refuses, before anything else, a server that cannot take the migration: a standby
+	 * (an Aurora failover, a replica URL by mistake) or a database that refuses writes,
+	 * which would otherwise fail on the first DDL with a message about the file.
 	 */
 	private static void refuseReadOnly(Connection connection) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("SELECT pg_is_in_recovery(), "
 				+ "current_setting('transaction_read_only') = 'on', coalesce(host(inet_server_addr()) || ':' || "
-				+ "inet_server_port(), 'the local socket')");
-				ResultSet result = statement.executeQuery()) {
+				+ "inet_server_port(), 'the local socket')"); ResultSet result = statement.executeQuery()) {
 			result.next();
 			String server = result.getString(3);
 			if (result.getBoolean(1)) {
@@ -178,14 +182,14 @@ final class AdvisoryLock implements AutoCloseable {
 				}
 				Timestamp since = result.getTimestamp(4);
 				return new LockHolder(result.getInt(1), result.getString(2), result.getString(3),
-						(since != null) ? since.toInstant() : null, result.getString(5),
-						(Integer) result.getObject(6));
+						(since != null) ? since.toInstant() : null, result.getString(5), (Integer) result.getObject(6));
 			}
 		}
 	}
 
 	/**
-	 * Derives the lock key from the history table's name: the first eight bytes of its SHA-256.
+	 * Derives the lock key from the history table's name: the first eight bytes of its
+	 * SHA-256.
 	 */
 	static long keyFor(String name) {
 		try {
@@ -203,8 +207,8 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the lock's own connection, for short autocommit look-ups from the run (see {@link LockWaitWatcher});
-	 * never for a transaction.
+	 * Returns the lock's own connection, for short autocommit look-ups from the run (see
+	 * {@link LockWaitWatcher}); never for a transaction.
 	 * @return the connection
 	 */
 	Connection connection() {
@@ -220,8 +224,8 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
-	 * Returns a SQL condition, true only while this lock's session still holds the lock; usable in any query on
-	 * another connection.
+	 * Returns a SQL condition, true only while this lock's session still holds the lock;
+	 * usable in any query on another connection.
 	 * @return the condition
 	 */
 	String heldCondition() {
@@ -230,7 +234,8 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
-	 * Checks, from another connection, that the lock is still held: a terminated lock session loses it.
+	 * Checks, from another connection, that the lock is still held: a terminated lock
+	 * session loses it.
 	 * @param connection the working connection
 	 * @return whether the lock is still held
 	 */
@@ -242,8 +247,8 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
-	 * Releases the lock and closes its connection; a failure here is logged, never thrown, so that it cannot hide
-	 * the error of the run.
+	 * Releases the lock and closes its connection; a failure here is logged, never
+	 * thrown, so that it cannot hide the error of the run.
 	 */
 	@Override
 	public void close() {

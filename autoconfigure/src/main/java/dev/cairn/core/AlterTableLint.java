@@ -14,8 +14,8 @@ import static dev.cairn.core.LintTokens.skipIfExists;
 import static dev.cairn.core.LintTokens.split;
 
 /**
- * Reads one {@code ALTER TABLE} for the {@link Linter}: each comma-separated action, what it risks on an existing
- * table, and whether it takes an {@code ACCESS EXCLUSIVE} lock.
+ * Reads one {@code ALTER TABLE} for the {@link Linter}: each comma-separated action, what
+ * it risks on an existing table, and whether it takes an {@code ACCESS EXCLUSIVE} lock.
  */
 final class AlterTableLint {
 
@@ -55,7 +55,10 @@ final class AlterTableLint {
 		}
 	}
 
-	/** Reads one action of an ALTER TABLE and tells whether it takes an ACCESS EXCLUSIVE lock. */
+	/**
+	 * Reads one action of an ALTER TABLE and tells whether it takes an ACCESS EXCLUSIVE
+	 * lock.
+	 */
 	private boolean alterAction(List<Token> a, String table, boolean existing) {
 		Token head = a.get(0);
 		switch (head.text()) {
@@ -66,7 +69,8 @@ final class AlterTableLint {
 					k++;
 				}
 				k = skipIfExists(a, k, true);
-				if (!column && k < a.size() && !a.get(k).quoted() && Linter.TABLE_CONSTRAINTS.contains(a.get(k).text())) {
+				if (!column && k < a.size() && !a.get(k).quoted()
+						&& Linter.TABLE_CONSTRAINTS.contains(a.get(k).text())) {
 					return addConstraint(a, at(a, k, "CONSTRAINT") ? k + 2 : k, table, existing);
 				}
 				addColumn(a, k, table, existing);
@@ -98,7 +102,8 @@ final class AlterTableLint {
 				if (!at(a, 1, "CONSTRAINT") && existing) {
 					int k = skipIfExists(a, at(a, 1, "COLUMN") ? 2 : 1, false);
 					if (k < a.size()) {
-						this.linter.hit(LintRule.BREAKING_RENAME_OR_DROP, head, "DROP COLUMN " + table + "." + a.get(k).name());
+						this.linter.hit(LintRule.BREAKING_RENAME_OR_DROP, head,
+								"DROP COLUMN " + table + "." + a.get(k).name());
 					}
 				}
 				return true;
@@ -109,7 +114,8 @@ final class AlterTableLint {
 				}
 				else if (existing && !at(a, 1, "CONSTRAINT") && a.size() > 1) {
 					Token column = a.get(at(a, 1, "COLUMN") ? 2 : 1);
-					this.linter.hit(LintRule.BREAKING_RENAME_OR_DROP, head, "Renaming column " + table + "." + column.name());
+					this.linter.hit(LintRule.BREAKING_RENAME_OR_DROP, head,
+							"Renaming column " + table + "." + column.name());
 				}
 				return true;
 			}

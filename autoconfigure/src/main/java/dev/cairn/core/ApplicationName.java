@@ -10,9 +10,10 @@ import java.sql.SQLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code application_name} Cairn's sessions carry while it runs, so that a DBA looking at
- * {@code pg_stat_activity} (or an instance waiting for the lock) sees {@code cairn lock <host>/<pid>} and
- * {@code cairn migrate <host>/<pid>} for the lock's and the working session of one JVM.
+ * The {@code application_name} Cairn's sessions carry while it runs, so that a DBA
+ * looking at {@code pg_stat_activity} (or an instance waiting for the lock) sees
+ * {@code cairn lock <host>/<pid>} and {@code cairn migrate <host>/<pid>} for the lock's
+ * and the working session of one JVM.
  */
 final class ApplicationName {
 
@@ -32,8 +33,8 @@ final class ApplicationName {
 	 * @return the name the session had before
 	 */
 	static @Nullable String name(Connection connection, String role) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(
-				"SELECT current_setting('application_name'), set_config('application_name', ?, false)")) {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT current_setting('application_name'), set_config('application_name', ?, false)")) {
 			statement.setString(1, role + PROCESS);
 			try (ResultSet result = statement.executeQuery()) {
 				result.next();

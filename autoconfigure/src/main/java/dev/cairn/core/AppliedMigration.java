@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param installedOn when it was applied
  * @param executionMs how long it took
  * @param success {@code false} only for a failed non-transactional migration
- * @param statementsDone for a failed non-transactional migration, how many statements succeeded
+ * @param statementsDone for a failed non-transactional migration, how many statements
+ * succeeded
  */
 public record AppliedMigration(int installedRank, @Nullable String version, String description, MigrationType type,
 		String script, @Nullable String checksum, String installedBy, Instant installedOn, int executionMs,

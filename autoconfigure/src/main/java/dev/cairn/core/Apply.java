@@ -7,9 +7,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The locked part of a migrate run, and what {@link Migrator#plan()} shows of it: refuse if the history and the
- * files disagree, parse every pending file (so a file that cannot run fails before anything runs), lint them,
- * then apply each with its history row, with the callbacks before and after the run and each migration.
+ * The locked part of a migrate run, and what {@link Migrator#plan()} shows of it: refuse
+ * if the history and the files disagree, parse every pending file (so a file that cannot
+ * run fails before anything runs), lint them, then apply each with its history row, with
+ * the callbacks before and after the run and each migration.
  */
 final class Apply {
 
@@ -22,8 +23,7 @@ final class Apply {
 	 * @param settings the run's settings
 	 * @param callbackFiles the callback files of the locations
 	 */
-	static void pending(LockedRun run, MigratorSettings settings, List<SqlCallback> callbackFiles)
-			throws SQLException {
+	static void pending(LockedRun run, MigratorSettings settings, List<SqlCallback> callbackFiles) throws SQLException {
 		if (run.rows.isEmpty()) {
 			run.adopt();
 		}
@@ -83,8 +83,8 @@ final class Apply {
 	}
 
 	/**
-	 * Runs the {@code afterMigrateError} callbacks of a failed run; their own failure is added to the run's error,
-	 * never replacing it.
+	 * Runs the {@code afterMigrateError} callbacks of a failed run; their own failure is
+	 * added to the run's error, never replacing it.
 	 */
 	private static void afterError(LockedRun run, List<LockedRun.ParsedCallback> callbacks, Exception failure) {
 		try {
@@ -96,8 +96,8 @@ final class Apply {
 	}
 
 	/**
-	 * Parses the files a run executes; a Flyway file has its placeholders replaced first and runs in or outside a
-	 * transaction as Flyway would run it.
+	 * Parses the files a run executes; a Flyway file has its placeholders replaced first
+	 * and runs in or outside a transaction as Flyway would run it.
 	 */
 	private static List<@Nullable SqlScript> parse(List<ResolvedMigration> migrations,
 			FlywayHistory.PlaceholderSource placeholders) throws SQLException {

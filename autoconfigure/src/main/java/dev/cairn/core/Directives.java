@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code -- cairn:} directives of one file: {@code no-transaction}, {@code lock-timeout=<duration>} and
- * {@code statement-timeout=<duration>}, written in comment lines before any SQL, in any letter case.
+ * The {@code -- cairn:} directives of one file: {@code no-transaction},
+ * {@code lock-timeout=<duration>} and {@code statement-timeout=<duration>}, written in
+ * comment lines before any SQL, in any letter case.
  * <p>
- * This is the one reader of directives: {@link #noTransaction(String)} looks at the comment lines at the top of a
- * file cheaply, to show a pending file's type without lexing it, and {@link #read} checks every directive comment
- * the lexer found, refusing unknown, repeated, misplaced and malformed ones.
+ * This is the one reader of directives: {@link #noTransaction(String)} looks at the
+ * comment lines at the top of a file cheaply, to show a pending file's type without
+ * lexing it, and {@link #read} checks every directive comment the lexer found, refusing
+ * unknown, repeated, misplaced and malformed ones.
  */
 final class Directives {
 
@@ -24,8 +26,8 @@ final class Directives {
 
 	private static final Pattern DURATION = Pattern.compile("(\\d{1,18})\\s*(ms|s|min|h|d)?");
 
-	private static final Map<String, Long> UNITS = Map.of("ms", 1L, "s", 1_000L, "min", 60_000L, "h", 3_600_000L,
-			"d", 86_400_000L);
+	private static final Map<String, Long> UNITS = Map.of("ms", 1L, "s", 1_000L, "min", 60_000L, "h", 3_600_000L, "d",
+			86_400_000L);
 
 	private final String name;
 
@@ -46,11 +48,12 @@ final class Directives {
 	 * Reads the directives of a file.
 	 * @param name the file name, for messages
 	 * @param text the file text
-	 * @param commentOffsets the offsets of the {@code --} comments that the lexer found to be directives
-	 * ({@link #isDirective(String, int)}), in file order
+	 * @param commentOffsets the offsets of the {@code --} comments that the lexer found
+	 * to be directives ({@link #isDirective(String, int)}), in file order
 	 * @param sqlStart the offset where the file's first statement starts
 	 * @return the directives
-	 * @throws MigrationException naming the line of a bad directive and what to write instead
+	 * @throws MigrationException naming the line of a bad directive and what to write
+	 * instead
 	 */
 	static Directives read(String name, String text, List<Integer> commentOffsets, int sqlStart) {
 		Directives directives = new Directives(name, text);
@@ -61,8 +64,8 @@ final class Directives {
 	}
 
 	/**
-	 * Tells whether the {@code --} comment at an offset is a directive: {@code cairn:} after the dashes and
-	 * optional blanks.
+	 * Tells whether the {@code --} comment at an offset is a directive: {@code cairn:}
+	 * after the dashes and optional blanks.
 	 * @param text the file text
 	 * @param offset the offset of the comment's {@code --}
 	 * @return whether it is a directive
@@ -72,7 +75,8 @@ final class Directives {
 	}
 
 	/**
-	 * Tells, without lexing, whether the comment lines at the top of a file carry {@code -- cairn:no-transaction}.
+	 * Tells, without lexing, whether the comment lines at the top of a file carry
+	 * {@code -- cairn:no-transaction}.
 	 * @param text the file text
 	 * @return whether the file runs outside a transaction
 	 */
@@ -129,7 +133,8 @@ final class Directives {
 		String shown = "\"-- " + written + "\"";
 		if (key.equals(PREFIX + "lint-ignore") || key.startsWith(PREFIX + "lint-ignore ")
 				|| key.startsWith(PREFIX + "lint-ignore\t")) {
-			// Read by the linter; it silences one statement when it stands above it, so it may come anywhere.
+			// Read by the linter; it silences one statement when it stands above it, so
+			// it may come anywhere.
 			return;
 		}
 		if (!beforeSql) {
@@ -138,8 +143,8 @@ final class Directives {
 		}
 		Integer firstLine = this.lines.putIfAbsent(key, position[0]);
 		if (firstLine != null) {
-			throw fail(position, "directive " + shown + " is given twice (first on line " + firstLine
-					+ "). Keep one of them.");
+			throw fail(position,
+					"directive " + shown + " is given twice (first on line " + firstLine + "). Keep one of them.");
 		}
 		switch (key.substring(PREFIX.length())) {
 			case "no-transaction" -> {
@@ -150,9 +155,10 @@ final class Directives {
 			}
 			case "lock-timeout", "statement-timeout" -> this.timeouts.put(key.substring(PREFIX.length()),
 					duration(position, written, (equals < 0) ? "" : directive.substring(equals + 1).strip()));
-			default -> throw fail(position, "unknown directive " + shown + ". Cairn knows "
-					+ "\"-- cairn:no-transaction\", \"-- cairn:lock-timeout=<duration>\" and "
-					+ "\"-- cairn:statement-timeout=<duration>\"; fix the spelling or remove the line.");
+			default -> throw fail(position,
+					"unknown directive " + shown + ". Cairn knows "
+							+ "\"-- cairn:no-transaction\", \"-- cairn:lock-timeout=<duration>\" and "
+							+ "\"-- cairn:statement-timeout=<duration>\"; fix the spelling or remove the line.");
 		}
 	}
 
@@ -160,13 +166,15 @@ final class Directives {
 		String shown = "\"-- " + key + "=" + value + "\"";
 		Matcher matcher = DURATION.matcher(value);
 		if (!matcher.matches()) {
-			throw fail(position, "invalid duration \"" + value + "\" in " + shown + ". Write a whole number with "
-					+ "an optional unit ms, s, min, h or d (no unit means milliseconds), for example \"-- " + key
-					+ "=30s\".");
+			throw fail(position,
+					"invalid duration \"" + value + "\" in " + shown + ". Write a whole number with "
+							+ "an optional unit ms, s, min, h or d (no unit means milliseconds), for example \"-- "
+							+ key + "=30s\".");
 		}
 		long millis = Long.parseLong(matcher.group(1));
 		long unit = UNITS.get((matcher.group(2) != null) ? matcher.group(2) : "ms");
-		// PostgreSQL keeps these settings as an int of milliseconds and refuses anything larger.
+		// PostgreSQL keeps these settings as an int of milliseconds and refuses anything
+		// larger.
 		if (millis > Integer.MAX_VALUE / unit) {
 			throw fail(position, "duration \"" + value + "\" in " + shown + " is longer than PostgreSQL "
 					+ "accepts. Use at most 2147483647ms (about 24 days); 0 turns the timeout off.");

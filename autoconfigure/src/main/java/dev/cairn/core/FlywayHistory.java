@@ -17,14 +17,17 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Flyway's history table, read so that Cairn can adopt it in place: every applied row becomes a Cairn history row,
- * after each applied file is checked against Flyway's own checksum of it. Flyway's table is only read.
+ * Flyway's history table, read so that Cairn can adopt it in place: every applied row
+ * becomes a Cairn history row, after each applied file is checked against Flyway's own
+ * checksum of it. Flyway's table is only read.
  * <p>
- * The rows map as Flyway meant them: a versioned row is an {@link MigrationType#ADOPTED} row with Cairn's checksum
- * of its file, a baseline row is a {@link MigrationType#BASELINE} row, a repeatable row is adopted as applied when
- * its file still has the checksum Flyway recorded (and is left pending otherwise, as Flyway would re-apply it), and
- * rows that Flyway itself no longer counts (deleted or undone migrations, its schema-creation marker) are left out.
- * A failed row, or an applied file that was edited since, is refused before anything is written.
+ * The rows map as Flyway meant them: a versioned row is an {@link MigrationType#ADOPTED}
+ * row with Cairn's checksum of its file, a baseline row is a
+ * {@link MigrationType#BASELINE} row, a repeatable row is adopted as applied when its
+ * file still has the checksum Flyway recorded (and is left pending otherwise, as Flyway
+ * would re-apply it), and rows that Flyway itself no longer counts (deleted or undone
+ * migrations, its schema-creation marker) are left out. A failed row, or an applied file
+ * that was edited since, is refused before anything is written.
  */
 final class FlywayHistory {
 
@@ -40,7 +43,8 @@ final class FlywayHistory {
 	 * What adopting Flyway's history writes.
 	 *
 	 * @param table Flyway's table, as messages name it
-	 * @param rows the history rows Cairn writes, ranked 1, 2, 3 … in Flyway's installed order
+	 * @param rows the history rows Cairn writes, ranked 1, 2, 3 … in Flyway's installed
+	 * order
 	 */
 	record Adoption(String table, List<AppliedMigration> rows) {
 
@@ -64,15 +68,18 @@ final class FlywayHistory {
 	}
 
 	/**
-	 * Finds Flyway's history table (or the table {@code cairn.adopt-from} names, which may also be another runner's,
-	 * read by {@link RunnerHistory}) and maps its rows onto the files.
+	 * Finds Flyway's history table (or the table {@code cairn.adopt-from} names, which
+	 * may also be another runner's, read by {@link RunnerHistory}) and maps its rows onto
+	 * the files.
 	 * @param connection a connection
 	 * @param settings where to look ({@code adoptFrom}, {@code schema})
 	 * @param resolved the migrations that exist
-	 * @param placeholders the placeholders, for the checksums of repeatable files, which Flyway computes after
-	 * replacing them
-	 * @return the adoption, or {@code null} when there is no Flyway history table or it has no applied rows
-	 * @throws MigrationException for a failed row, or an applied file changed since Flyway applied it
+	 * @param placeholders the placeholders, for the checksums of repeatable files, which
+	 * Flyway computes after replacing them
+	 * @return the adoption, or {@code null} when there is no Flyway history table or it
+	 * has no applied rows
+	 * @throws MigrationException for a failed row, or an applied file changed since
+	 * Flyway applied it
 	 */
 	static @Nullable Adoption find(Connection connection, MigratorSettings settings, List<ResolvedMigration> resolved,
 			PlaceholderSource placeholders) throws SQLException {
@@ -121,8 +128,8 @@ final class FlywayHistory {
 						+ table.sqlName() + " ORDER BY installed_rank")) {
 			while (result.next()) {
 				Timestamp on = result.getTimestamp(8);
-				rows.add(new FlywayRow(result.getInt(1), result.getString(2), result.getString(3),
-						result.getString(4), result.getString(5), (Integer) result.getObject(6), result.getString(7),
+				rows.add(new FlywayRow(result.getInt(1), result.getString(2), result.getString(3), result.getString(4),
+						result.getString(5), (Integer) result.getObject(6), result.getString(7),
 						(on != null) ? on.toInstant() : Instant.EPOCH, result.getInt(9), result.getBoolean(10)));
 			}
 		}
@@ -131,7 +138,8 @@ final class FlywayHistory {
 
 	private static List<AppliedMigration> map(String table, List<FlywayRow> rows, List<ResolvedMigration> resolved,
 			PlaceholderSource placeholders) throws SQLException {
-		// The rows Flyway still counts, keyed by version (or by description for repeatable ones), in installed order.
+		// The rows Flyway still counts, keyed by version (or by description for
+		// repeatable ones), in installed order.
 		Map<String, FlywayRow> counted = new LinkedHashMap<>();
 		for (FlywayRow row : rows) {
 			String key = (row.version() != null) ? "V" + version(table, row) : "R" + row.description();
@@ -184,9 +192,10 @@ final class FlywayHistory {
 	}
 
 	/**
-	 * Adopts a repeatable row as applied when its file still has the checksum Flyway recorded (computed after
-	 * replacing placeholders, unless they are off for the file), and without a checksum otherwise, which leaves the
-	 * file pending: Flyway would re-apply it too.
+	 * Adopts a repeatable row as applied when its file still has the checksum Flyway
+	 * recorded (computed after replacing placeholders, unless they are off for the file),
+	 * and without a checksum otherwise, which leaves the file pending: Flyway would
+	 * re-apply it too.
 	 */
 	private static AppliedMigration repeatable(int rank, FlywayRow row, List<ResolvedMigration> resolved,
 			PlaceholderSource placeholders) throws SQLException {
@@ -201,10 +210,12 @@ final class FlywayHistory {
 			boolean same = FlywayFile.checksum(file.text()) == row.checksum();
 			if (!same && (file.flyway() == null || file.flyway().placeholderReplacement())) {
 				try {
-					same = FlywayFile.checksum(placeholders.get().replace(file.script(), file.text())) == row.checksum();
+					same = FlywayFile.checksum(placeholders.get().replace(file.script(), file.text())) == row
+						.checksum();
 				}
 				catch (MigrationException ex) {
-					// A placeholder without a value: the run that applies the file names it.
+					// A placeholder without a value: the run that applies the file names
+					// it.
 				}
 			}
 			checksum = same ? file.checksum() : null;
@@ -226,8 +237,8 @@ final class FlywayHistory {
 	private static MigrationVersion version(String table, FlywayRow row) {
 		String text = row.version().replace('_', '.');
 		if (!MigrationVersion.isVersion(text)) {
-			throw new MigrationException("Row " + row.rank() + " of " + table + " has version '" + row.version()
-					+ "' (" + row.script() + "), which Cairn cannot read as a version: use digits, optionally dotted. "
+			throw new MigrationException("Row " + row.rank() + " of " + table + " has version '" + row.version() + "' ("
+					+ row.script() + "), which Cairn cannot read as a version: use digits, optionally dotted. "
 					+ "Cairn adopted nothing and ran nothing.");
 		}
 		return MigrationVersion.parse(text);
@@ -266,8 +277,9 @@ final class FlywayHistory {
 	}
 
 	/**
-	 * Reads the history without changing anything; when it is empty, the rows the first run would adopt from
-	 * Flyway's history table stand in for it, so that status and plan show what that run will do.
+	 * Reads the history without changing anything; when it is empty, the rows the first
+	 * run would adopt from Flyway's history table stand in for it, so that status and
+	 * plan show what that run will do.
 	 * @param history Cairn's history table
 	 * @param connection a connection in autocommit
 	 * @param settings the run's settings

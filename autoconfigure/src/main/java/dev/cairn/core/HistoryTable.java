@@ -19,7 +19,8 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * The history table: one row per applied migration, created on first use and read in one query.
+ * The history table: one row per applied migration, created on first use and read in one
+ * query.
  */
 final class HistoryTable {
 
@@ -38,8 +39,8 @@ final class HistoryTable {
 	private boolean keepsText;
 
 	/**
-	 * Creates the table's description from the settings, refusing names that are not plain identifiers, because
-	 * they end up in SQL text.
+	 * Creates the table's description from the settings, refusing names that are not
+	 * plain identifiers, because they end up in SQL text.
 	 */
 	HistoryTable(String table, @Nullable String schema) {
 		String name = table.trim();
@@ -75,7 +76,8 @@ final class HistoryTable {
 	}
 
 	/**
-	 * Returns the table's name as written in SQL, quoted and, when a schema is set, qualified.
+	 * Returns the table's name as written in SQL, quoted and, when a schema is set,
+	 * qualified.
 	 * @return the SQL name
 	 */
 	String sqlName() {
@@ -91,7 +93,8 @@ final class HistoryTable {
 	}
 
 	/**
-	 * Reads every row in installed order, creating the table (and its schema, if allowed) when it is absent.
+	 * Reads every row in installed order, creating the table (and its schema, if allowed)
+	 * when it is absent.
 	 */
 	List<AppliedMigration> readOrCreate(Connection connection, boolean createSchema) throws SQLException {
 		List<AppliedMigration> rows;
@@ -111,8 +114,9 @@ final class HistoryTable {
 	}
 
 	/**
-	 * Tells whether the table has the {@code applied_text} column, which tables made by Cairn before it kept
-	 * applied texts lack; they work as before, without diffs of edited files.
+	 * Tells whether the table has the {@code applied_text} column, which tables made by
+	 * Cairn before it kept applied texts lack; they work as before, without diffs of
+	 * edited files.
 	 */
 	private boolean hasTextColumn(Connection connection) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_attribute WHERE attrelid = "
@@ -184,7 +188,8 @@ final class HistoryTable {
 			}
 		}
 		catch (SQLException ex) {
-			// A missing column, or a column whose values do not read as Cairn's types (class 22 data exceptions).
+			// A missing column, or a column whose values do not read as Cairn's types
+			// (class 22 data exceptions).
 			String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
 			if (UNDEFINED_COLUMN.equals(state) || state.startsWith("22")) {
 				ServerErrorMessage server = (ex instanceof PSQLException psql) ? psql.getServerErrorMessage() : null;
@@ -238,8 +243,9 @@ final class HistoryTable {
 	}
 
 	/**
-	 * Inserts a row, but only while the given session still holds the migration lock, so that a run that lost its
-	 * lock can never record (and, inside a transaction, never commit) a migration.
+	 * Inserts a row, but only while the given session still holds the migration lock, so
+	 * that a run that lost its lock can never record (and, inside a transaction, never
+	 * commit) a migration.
 	 * @return the inserted row, or {@code null} when the lock is no longer held
 	 */
 	@Nullable AppliedMigration insert(Connection connection, Row row, AdvisoryLock lock) throws SQLException {
@@ -279,10 +285,11 @@ final class HistoryTable {
 	}
 
 	/**
-	 * Writes rows adopted from another runner's history, with the installed-by, installed-on and execution time that
-	 * runner recorded, in one transaction, and only while the given session still holds the migration lock.
-	 * @return the rows as written (ranked after any rows already in the table), or {@code null} when the lock is no
-	 * longer held and nothing was written
+	 * Writes rows adopted from another runner's history, with the installed-by,
+	 * installed-on and execution time that runner recorded, in one transaction, and only
+	 * while the given session still holds the migration lock.
+	 * @return the rows as written (ranked after any rows already in the table), or
+	 * {@code null} when the lock is no longer held and nothing was written
 	 */
 	@Nullable List<AppliedMigration> insertAdopted(Connection connection, List<AppliedMigration> rows, AdvisoryLock lock)
 			throws SQLException {

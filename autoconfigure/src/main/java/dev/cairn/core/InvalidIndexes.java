@@ -14,16 +14,18 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Clears the invalid index a failed concurrent build left behind, just before the statement that builds it runs
- * again.
+ * Clears the invalid index a failed concurrent build left behind, just before the
+ * statement that builds it runs again.
  * <p>
- * A {@code CREATE INDEX CONCURRENTLY} that fails (duplicate keys for a unique index, {@code lock_timeout} while it
- * waits for older transactions, a cancel) leaves its index in the catalog marked invalid. Running the statement
- * again then fails on "already exists", or, with {@code IF NOT EXISTS}, succeeds while leaving the useless invalid
- * index in place. So before such a statement runs, whether on a retry after {@code lock_timeout}, on a later run or
- * on a resume, an invalid index of the same name on the same table is reported and dropped with
- * {@code DROP INDEX CONCURRENTLY}. A valid index is never touched, and an invalid one on another table is left for
- * the statement to fail on.
+ * A {@code CREATE INDEX CONCURRENTLY} that fails (duplicate keys for a unique index,
+ * {@code lock_timeout} while it waits for older transactions, a cancel) leaves its index
+ * in the catalog marked invalid. Running the statement again then fails on "already
+ * exists", or, with {@code IF NOT EXISTS}, succeeds while leaving the useless invalid
+ * index in place. So before such a statement runs, whether on a retry after
+ * {@code lock_timeout}, on a later run or on a resume, an invalid index of the same name
+ * on the same table is reported and dropped with {@code DROP INDEX CONCURRENTLY}. A valid
+ * index is never touched, and an invalid one on another table is left for the statement
+ * to fail on.
  */
 final class InvalidIndexes {
 
@@ -31,9 +33,9 @@ final class InvalidIndexes {
 
 	private static final String NAME = "(\"(?:[^\"]|\"\")+\"|[\\p{L}_][\\p{L}\\p{N}_$]*)";
 
-	private static final Pattern CREATE_INDEX_CONCURRENTLY = Pattern.compile("(?is)CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+"
-			+ "CONCURRENTLY\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?" + NAME + "\\s+ON\\s+(?:ONLY\\s+)?(" + NAME + "(?:\\s*\\.\\s*"
-			+ NAME + ")?)[\\s(].*");
+	private static final Pattern CREATE_INDEX_CONCURRENTLY = Pattern
+		.compile("(?is)CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+" + "CONCURRENTLY\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?" + NAME
+				+ "\\s+ON\\s+(?:ONLY\\s+)?(" + NAME + "(?:\\s*\\.\\s*" + NAME + ")?)[\\s(].*");
 
 	private static final String FIND_INVALID = """
 			SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
@@ -44,10 +46,12 @@ final class InvalidIndexes {
 	}
 
 	/**
-	 * Drops the invalid index that the given statement is about to build, if one is there.
+	 * Drops the invalid index that the given statement is about to build, if one is
+	 * there.
 	 * @param connection the working connection, in autocommit
 	 * @param sql the statement about to run
-	 * @return the index dropped, or {@code null} when the statement builds no index or its index is not invalid
+	 * @return the index dropped, or {@code null} when the statement builds no index or
+	 * its index is not invalid
 	 */
 	static @Nullable String dropBeforeRebuild(Connection connection, String sql) throws SQLException {
 		Matcher matcher = CREATE_INDEX_CONCURRENTLY.matcher(sql);

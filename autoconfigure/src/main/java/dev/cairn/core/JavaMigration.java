@@ -5,13 +5,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A migration written in Java, for what SQL cannot say; declare it as a Spring bean and it is ordered with the SQL
- * files by version and runs in its own transaction together with its history row, like a SQL file.
+ * A migration written in Java, for what SQL cannot say; declare it as a Spring bean and
+ * it is ordered with the SQL files by version and runs in its own transaction together
+ * with its history row, like a SQL file.
  */
 public interface JavaMigration {
 
 	/**
-	 * Returns the version, in the same form as a file name's ({@code 7}, {@code 1.2}, {@code 20240131120000}).
+	 * Returns the version, in the same form as a file name's ({@code 7}, {@code 1.2},
+	 * {@code 20240131120000}).
 	 * @return the version
 	 */
 	String version();
@@ -47,8 +49,8 @@ public interface JavaMigration {
 	}
 
 	/**
-	 * Returns a checksum recorded with the migration, so that a changed implementation is reported as modified;
-	 * {@code null} (the default) records none and never compares.
+	 * Returns a checksum recorded with the migration, so that a changed implementation is
+	 * reported as modified; {@code null} (the default) records none and never compares.
 	 * @return the checksum, or {@code null}
 	 */
 	default @Nullable String checksum() {

@@ -8,7 +8,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lints migration files for statements that lock or rewrite busy tables; see {@link LintRule} for what it finds.
+ * Lints migration files for statements that lock or rewrite busy tables; see
+ * {@link LintRule} for what it finds.
  */
 public final class Lint {
 
@@ -33,8 +34,9 @@ public final class Lint {
 	}
 
 	/**
-	 * Lints the pending migrations of a run, already parsed, before any of them is applied: logs every finding,
-	 * and in {@link LintMode#FAIL} refuses the run when one is an error.
+	 * Lints the pending migrations of a run, already parsed, before any of them is
+	 * applied: logs every finding, and in {@link LintMode#FAIL} refuses the run when one
+	 * is an error.
 	 */
 	static void beforeApplying(LintMode mode, List<@Nullable SqlScript> scripts) {
 		if (mode == LintMode.OFF) {

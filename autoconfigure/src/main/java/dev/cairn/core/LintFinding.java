@@ -7,7 +7,8 @@ package dev.cairn.core;
  * @param script the file name
  * @param line the 1-based line of the statement (or directive) it is about
  * @param column the 1-based column
- * @param excerpt the line with a caret under the column, as {@link SqlScript.Position#excerpt()} shows it
+ * @param excerpt the line with a caret under the column, as
+ * {@link SqlScript.Position#excerpt()} shows it
  * @param harm one sentence on what goes wrong
  */
 public record LintFinding(LintRule rule, String script, int line, int column, String excerpt, String harm) {
@@ -21,8 +22,8 @@ public record LintFinding(LintRule rule, String script, int line, int column, St
 	}
 
 	/**
-	 * Returns the full form the build prints: position, rule, harm, the line with a caret, the fix and how to
-	 * silence it.
+	 * Returns the full form the build prints: position, rule, harm, the line with a
+	 * caret, the fix and how to silence it.
 	 * @return several lines, without a trailing newline
 	 */
 	public String describe() {

@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code -- cairn:lint-ignore <rule> <reason>} comments of one file: those before its first statement silence a
- * rule for the whole file, the others silence it for the statement right below them (other comment lines may stand
- * between). One without a known rule or without a reason silences nothing and is a finding itself.
+ * The {@code -- cairn:lint-ignore <rule> <reason>} comments of one file: those before its
+ * first statement silence a rule for the whole file, the others silence it for the
+ * statement right below them (other comment lines may stand between). One without a known
+ * rule or without a reason silences nothing and is a finding itself.
  */
 final class LintIgnores {
 
@@ -42,8 +43,8 @@ final class LintIgnores {
 				to++;
 			}
 			String comment = text.substring(from, to).strip();
-			if (!comment.startsWith(DIRECTIVE)
-					|| (comment.length() > DIRECTIVE.length() && !Character.isWhitespace(comment.charAt(DIRECTIVE.length())))) {
+			if (!comment.startsWith(DIRECTIVE) || (comment.length() > DIRECTIVE.length()
+					&& !Character.isWhitespace(comment.charAt(DIRECTIVE.length())))) {
 				continue;
 			}
 			String[] parts = comment.substring(DIRECTIVE.length()).strip().split("\\s+", 2);
@@ -72,7 +73,8 @@ final class LintIgnores {
 				ignores.wholeFile.addAll(rules);
 			}
 			else {
-				ignores.byLine.computeIfAbsent(SqlLexer.lineAndColumn(text, offset)[0], (line) -> EnumSet.noneOf(LintRule.class))
+				ignores.byLine
+					.computeIfAbsent(SqlLexer.lineAndColumn(text, offset)[0], (line) -> EnumSet.noneOf(LintRule.class))
 					.addAll(rules);
 			}
 		}

@@ -8,7 +8,10 @@ public enum LintMode {
 	/** Logs each finding, then applies the migrations. */
 	WARN,
 
-	/** Refuses to apply anything when a pending migration has an error finding; warnings are logged. */
+	/**
+	 * Refuses to apply anything when a pending migration has an error finding; warnings
+	 * are logged.
+	 */
 	FAIL,
 
 	/** Does not lint. */

@@ -5,12 +5,16 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A PostgreSQL-aware lint rule: what it finds, how bad it is, the harm and the safe rewrite; {@code {}} in the harm
- * stands for the table, column or statement a finding names.
+ * A PostgreSQL-aware lint rule: what it finds, how bad it is, the harm and the safe
+ * rewrite; {@code {}} in the harm stands for the table, column or statement a finding
+ * names.
  */
 public enum LintRule {
 
-	/** {@code CREATE INDEX} without {@code CONCURRENTLY} on a table the migration did not create. */
+	/**
+	 * {@code CREATE INDEX} without {@code CONCURRENTLY} on a table the migration did not
+	 * create.
+	 */
 	CREATE_INDEX_NOT_CONCURRENT(Severity.ERROR,
 			"CREATE INDEX without CONCURRENTLY on existing table {} blocks every write to it until the index is built.",
 			"Write CREATE INDEX CONCURRENTLY in a file of its own that starts with \"-- cairn:no-transaction\"."),
@@ -22,7 +26,9 @@ public enum LintRule {
 			"Add the constraint with NOT VALID (for a new column: add the column, then the constraint), and run "
 					+ "ALTER TABLE ... VALIDATE CONSTRAINT in a later migration."),
 
-	/** A {@code CHECK} constraint added to an existing table without {@code NOT VALID}. */
+	/**
+	 * A {@code CHECK} constraint added to an existing table without {@code NOT VALID}.
+	 */
 	ADD_CHECK_VALIDATED(Severity.ERROR,
 			"Adding a CHECK constraint to existing table {} without NOT VALID scans every row while reads and writes "
 					+ "wait.",
@@ -30,8 +36,7 @@ public enum LintRule {
 					+ "migration."),
 
 	/** {@code SET NOT NULL} on an existing table. */
-	SET_NOT_NULL(Severity.ERROR,
-			"SET NOT NULL on existing table {} scans every row while reads and writes wait.",
+	SET_NOT_NULL(Severity.ERROR, "SET NOT NULL on existing table {} scans every row while reads and writes wait.",
 			"Add CHECK (column IS NOT NULL) NOT VALID, validate it in a later migration, then SET NOT NULL there "
 					+ "(PostgreSQL 12 and later skip the scan) and drop the check."),
 
@@ -49,7 +54,10 @@ public enum LintRule {
 			"Add a column of the new type, backfill it in batches and move readers to it; for a change that needs "
 					+ "no rewrite (varchar(n) to text, a larger varchar limit) silence this with that reason."),
 
-	/** {@code ADD COLUMN} whose default or type makes PostgreSQL rewrite an existing table. */
+	/**
+	 * {@code ADD COLUMN} whose default or type makes PostgreSQL rewrite an existing
+	 * table.
+	 */
 	ADD_COLUMN_REWRITE(Severity.ERROR,
 			"Adding column {} with a volatile default, a serial or identity type or a STORED generated value "
 					+ "rewrites the whole table while reads and writes wait.",
@@ -61,21 +69,26 @@ public enum LintRule {
 			"{} breaks the instances of the previous release that still use it while this one rolls out.",
 			"Stop using the old name in one release (expand and contract), then rename or drop it in a later one."),
 
-	/** One transactional migration taking {@code ACCESS EXCLUSIVE} on two or more existing tables. */
+	/**
+	 * One transactional migration taking {@code ACCESS EXCLUSIVE} on two or more existing
+	 * tables.
+	 */
 	MANY_EXCLUSIVE_LOCKS(Severity.WARNING,
 			"This transaction locks {} in ACCESS EXCLUSIVE mode and holds each lock until it commits, so traffic on "
 					+ "the first waits while it queues for the next, and deadlocks become possible.",
 			"Change one existing table per migration."),
 
-	/** A {@code -- cairn:no-transaction} file that mixes a concurrent statement with others. */
+	/**
+	 * A {@code -- cairn:no-transaction} file that mixes a concurrent statement with
+	 * others.
+	 */
 	CONCURRENT_WITH_OTHERS(Severity.ERROR,
 			"{} shares a \"-- cairn:no-transaction\" file with other statements, so a failure part way leaves the "
 					+ "file half applied with no transaction to roll it back.",
 			"Put each concurrent statement in a \"-- cairn:no-transaction\" file of its own."),
 
 	/** {@code VACUUM FULL} or {@code CLUSTER}. */
-	VACUUM_FULL_OR_CLUSTER(Severity.ERROR,
-			"{} rewrites the table while reads and writes wait until it finishes.",
+	VACUUM_FULL_OR_CLUSTER(Severity.ERROR, "{} rewrites the table while reads and writes wait until it finishes.",
 			"Run plain VACUUM, or rebuild the table online with an extension such as pg_repack, outside the deploy."),
 
 	/** A column of type {@code json}. */

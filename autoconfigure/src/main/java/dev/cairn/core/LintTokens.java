@@ -7,9 +7,9 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The tokens of one statement as the linter reads them: words upper-cased, quoted identifiers as written, string
- * and dollar-quoted literals and comments dropped, each token with its offset in the statement and its parenthesis
- * depth.
+ * The tokens of one statement as the linter reads them: words upper-cased, quoted
+ * identifiers as written, string and dollar-quoted literals and comments dropped, each
+ * token with its offset in the statement and its parenthesis depth.
  */
 final class LintTokens {
 
@@ -117,7 +117,10 @@ final class LintTokens {
 		return sql.length();
 	}
 
-	/** Returns the offset just past a {@code $tag$} opening at {@code from}, or -1 when there is none. */
+	/**
+	 * Returns the offset just past a {@code $tag$} opening at {@code from}, or -1 when
+	 * there is none.
+	 */
 	private static int dollarTagEnd(String sql, int from) {
 		int i = from + 1;
 		while (i < sql.length() && sql.charAt(i) != '$') {
@@ -161,7 +164,10 @@ final class LintTokens {
 		return false;
 	}
 
-	/** Splits tokens from {@code from} on the commas at {@code depth}, ending at a closing parenthesis above it. */
+	/**
+	 * Splits tokens from {@code from} on the commas at {@code depth}, ending at a closing
+	 * parenthesis above it.
+	 */
 	static List<List<Token>> split(List<Token> tokens, int from, int depth) {
 		List<List<Token>> parts = new ArrayList<>();
 		List<Token> part = new ArrayList<>();
@@ -183,7 +189,10 @@ final class LintTokens {
 		return parts;
 	}
 
-	/** Reads a possibly schema-qualified name and keeps its last part, which is what tables are told apart by. */
+	/**
+	 * Reads a possibly schema-qualified name and keeps its last part, which is what
+	 * tables are told apart by.
+	 */
 	static @Nullable Name name(List<Token> t, int i) {
 		if (i >= t.size() || !isName(t.get(i))) {
 			return null;

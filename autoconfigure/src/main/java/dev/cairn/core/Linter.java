@@ -19,14 +19,16 @@ import static dev.cairn.core.LintTokens.skipIfExists;
 import static dev.cairn.core.LintTokens.split;
 
 /**
- * Lints one parsed migration file, statement by statement, remembering which tables the file itself created (those
- * are new and empty, so nothing done to them can hurt) and which existing tables it locks exclusively.
+ * Lints one parsed migration file, statement by statement, remembering which tables the
+ * file itself created (those are new and empty, so nothing done to them can hurt) and
+ * which existing tables it locks exclusively.
  * <p>
- * Each statement is read as tokens and matched against the few shapes that lock or rewrite a busy table for long:
- * {@code CREATE INDEX}, {@code ALTER TABLE} with its comma-separated actions ({@link AlterTableLint}),
- * {@code DROP TABLE}, {@code TRUNCATE},
- * {@code LOCK}, {@code VACUUM} and {@code CLUSTER}. Then findings silenced by {@code -- cairn:lint-ignore} comments
- * above the statement, or at the top of the file, are dropped.
+ * Each statement is read as tokens and matched against the few shapes that lock or
+ * rewrite a busy table for long: {@code CREATE INDEX}, {@code ALTER TABLE} with its
+ * comma-separated actions ({@link AlterTableLint}), {@code DROP TABLE}, {@code TRUNCATE},
+ * {@code LOCK}, {@code VACUUM} and {@code CLUSTER}. Then findings silenced by
+ * {@code -- cairn:lint-ignore} comments above the statement, or at the top of the file,
+ * are dropped.
  */
 final class Linter {
 
@@ -78,7 +80,8 @@ final class Linter {
 			int second = List.copyOf(this.exclusive.values()).get(1);
 			SqlStatement at = this.byOffset.get(second);
 			List<String> tables = List.copyOf(this.exclusive.keySet());
-			String named = String.join(", ", tables.subList(0, tables.size() - 1)) + " and " + tables.get(tables.size() - 1);
+			String named = String.join(", ", tables.subList(0, tables.size() - 1)) + " and "
+					+ tables.get(tables.size() - 1);
 			report(LintRule.MANY_EXCLUSIVE_LOCKS, at, second, named);
 		}
 		if (!this.script.transactional() && this.script.statements().size() > 1) {
@@ -140,7 +143,8 @@ final class Linter {
 			i++;
 		}
 		if (at(t, i, "VIEW") || at(t, i, "SEQUENCE")) {
-			// Created here, so ALTER TABLE on them (as pg_dump writes for OWNER TO) locks nothing anyone uses yet.
+			// Created here, so ALTER TABLE on them (as pg_dump writes for OWNER TO) locks
+			// nothing anyone uses yet.
 			Name created = name(t, skipIfExists(t, i + 1, true));
 			if (created != null) {
 				this.created.add(created.name());

@@ -16,15 +16,18 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watches the working connection's lock waits from the lock's own connection, so that a statement that gives up
- * after {@code lock_timeout} can name the sessions that blocked it.
+ * Watches the working connection's lock waits from the lock's own connection, so that a
+ * statement that gives up after {@code lock_timeout} can name the sessions that blocked
+ * it.
  * <p>
- * Once {@code lock_timeout} fires, the wait is over and {@code pg_blocking_pids} has nothing left to say, and the
- * error does not name the object it waited for. So while a statement runs, a daemon thread asks every quarter of
- * {@code lock_timeout} (and at least four times a second) which sessions block the working backend, and keeps the
- * last answer; a statement that hit the timeout therefore waited through about three looks or more. The look-up
- * runs in autocommit on the lock's connection, which is otherwise idle while migrations run, so it never holds a
- * transaction that a concurrent index build would wait for.
+ * Once {@code lock_timeout} fires, the wait is over and {@code pg_blocking_pids} has
+ * nothing left to say, and the error does not name the object it waited for. So while a
+ * statement runs, a daemon thread asks every quarter of {@code lock_timeout} (and at
+ * least four times a second) which sessions block the working backend, and keeps the last
+ * answer; a statement that hit the timeout therefore waited through about three looks or
+ * more. The look-up runs in autocommit on the lock's connection, which is otherwise idle
+ * while migrations run, so it never holds a transaction that a concurrent index build
+ * would wait for.
  */
 final class LockWaitWatcher {
 
@@ -77,8 +80,8 @@ final class LockWaitWatcher {
 	/**
 	 * Starts watching for the next statement, forgetting what an earlier one saw.
 	 * @param lockTimeout the {@code lock_timeout} the statement runs with
-	 * @param reportAs how to name the statement in a log line every few seconds while it waits, or {@code null} to
-	 * log nothing
+	 * @param reportAs how to name the statement in a log line every few seconds while it
+	 * waits, or {@code null} to log nothing
 	 */
 	synchronized void start(Duration lockTimeout, @Nullable String reportAs) {
 		stop();
@@ -110,8 +113,8 @@ final class LockWaitWatcher {
 				List<String> blockers = new ArrayList<>();
 				while (result.next()) {
 					blockers.add("pid " + result.getInt(1) + " (" + result.getString(2) + ", application_name '"
-							+ result.getString(3) + "', transaction open for " + result.getString(4)
-							+ ", last query: " + oneLine(result.getString(5)) + ")");
+							+ result.getString(3) + "', transaction open for " + result.getString(4) + ", last query: "
+							+ oneLine(result.getString(5)) + ")");
 				}
 				if (!blockers.isEmpty()) {
 					this.lastSeen = List.copyOf(blockers);
@@ -120,13 +123,15 @@ final class LockWaitWatcher {
 			}
 		}
 		catch (SQLException ex) {
-			// Only a diagnostic: the run's own statements report what went wrong with the database.
+			// Only a diagnostic: the run's own statements report what went wrong with the
+			// database.
 		}
 	}
 
 	/**
-	 * Logs, every {@link #REPORT_EVERY} of a long wait, which sessions a statement that waits harmlessly (a
-	 * concurrent index build waiting for older transactions) is waiting for, so that an operator can end them.
+	 * Logs, every {@link #REPORT_EVERY} of a long wait, which sessions a statement that
+	 * waits harmlessly (a concurrent index build waiting for older transactions) is
+	 * waiting for, so that an operator can end them.
 	 */
 	private void report(List<String> blockers) {
 		long now = System.nanoTime();
@@ -140,7 +145,8 @@ final class LockWaitWatcher {
 	}
 
 	/**
-	 * Marks a statement's failure with the blockers seen while it ran, for {@link #describe(Throwable)}.
+	 * Marks a statement's failure with the blockers seen while it ran, for
+	 * {@link #describe(Throwable)}.
 	 * @param failure the statement's failure
 	 */
 	synchronized void note(SQLException failure) {
@@ -149,7 +155,8 @@ final class LockWaitWatcher {
 
 	/**
 	 * Says who blocked a statement that gave up after {@code lock_timeout}.
-	 * @param failure the failure, marked by {@link #note(SQLException)} when a watcher saw it
+	 * @param failure the failure, marked by {@link #note(SQLException)} when a watcher
+	 * saw it
 	 * @return a clause for a log line or an error message, without a final period
 	 */
 	static String blockers(Throwable failure) {
@@ -161,8 +168,10 @@ final class LockWaitWatcher {
 	}
 
 	/**
-	 * Says what to do about the session that blocked a statement: the last sentence of its error message.
-	 * @param failure the failure, marked by {@link #note(SQLException)} when a watcher saw it
+	 * Says what to do about the session that blocked a statement: the last sentence of
+	 * its error message.
+	 * @param failure the failure, marked by {@link #note(SQLException)} when a watcher
+	 * saw it
 	 * @return the sentence
 	 */
 	static String action(Throwable failure) {
@@ -198,7 +207,8 @@ final class LockWaitWatcher {
 	}
 
 	/**
-	 * The blockers a watcher saw, carried as a suppressed exception of the statement's failure.
+	 * The blockers a watcher saw, carried as a suppressed exception of the statement's
+	 * failure.
 	 */
 	static final class Blockers extends Exception {
 

@@ -15,8 +15,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One run under the migration lock: what exists, the history as it grows, the working connection, the lock, and
- * what the run did so far.
+ * One run under the migration lock: what exists, the history as it grows, the working
+ * connection, the lock, and what the run did so far.
  */
 final class LockedRun implements AutoCloseable {
 
@@ -64,8 +64,8 @@ final class LockedRun implements AutoCloseable {
 	}
 
 	/**
-	 * Takes the migration lock, then opens the working connection, names it, and reads the history under the lock
-	 * (creating the table on first use).
+	 * Takes the migration lock, then opens the working connection, names it, and reads
+	 * the history under the lock (creating the table on first use).
 	 */
 	static LockedRun open(DataSource dataSource, HistoryTable history, MigratorSettings settings,
 			MigrationListener listener, List<ResolvedMigration> resolved, Instant startedAt) throws SQLException {
@@ -95,8 +95,8 @@ final class LockedRun implements AutoCloseable {
 	}
 
 	/**
-	 * Merges the files with the history as it stands now; a modified migration's problem shows what changed when
-	 * its applied text was kept.
+	 * Merges the files with the history as it stands now; a modified migration's problem
+	 * shows what changed when its applied text was kept.
 	 */
 	MigrationPlan plan() throws SQLException {
 		return MigrationPlan.of(this.resolved, this.rows, this.settings,
@@ -104,9 +104,12 @@ final class LockedRun implements AutoCloseable {
 	}
 
 	/**
-	 * Adds a row this run wrote to the history; one that {@code counts} is also reported as applied.
-	 * @param row the row, or {@code null} when it could not be written because the lock was lost
-	 * @param counts whether the row is a migration applied or undone, rather than a marker
+	 * Adds a row this run wrote to the history; one that {@code counts} is also reported
+	 * as applied.
+	 * @param row the row, or {@code null} when it could not be written because the lock
+	 * was lost
+	 * @param counts whether the row is a migration applied or undone, rather than a
+	 * marker
 	 */
 	void record(@Nullable AppliedMigration row, boolean counts) {
 		if (row == null) {
@@ -185,7 +188,8 @@ final class LockedRun implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the values of Flyway's placeholders for this run, read from the connection once.
+	 * Returns the values of Flyway's placeholders for this run, read from the connection
+	 * once.
 	 * @return the placeholders
 	 */
 	Placeholders placeholders() throws SQLException {
@@ -196,9 +200,10 @@ final class LockedRun implements AutoCloseable {
 	}
 
 	/**
-	 * Adopts Flyway's history table (or the one {@code cairn.adopt-from} names) into the empty history: after
-	 * checking every applied file against the checksum Flyway recorded, writes one row per migration Flyway applied,
-	 * in one transaction, and logs what it adopted. Does nothing when there is no such table.
+	 * Adopts Flyway's history table (or the one {@code cairn.adopt-from} names) into the
+	 * empty history: after checking every applied file against the checksum Flyway
+	 * recorded, writes one row per migration Flyway applied, in one transaction, and logs
+	 * what it adopted. Does nothing when there is no such table.
 	 */
 	void adopt() throws SQLException {
 		FlywayHistory.Adoption adoption = FlywayHistory.find(this.connection, this.settings, this.resolved,
@@ -233,8 +238,9 @@ final class LockedRun implements AutoCloseable {
 	}
 
 	/**
-	 * Gives the connection back as it was lent (its {@code application_name} included) and releases the lock;
-	 * failures here are logged, never thrown, so they cannot hide the run's own result or error.
+	 * Gives the connection back as it was lent (its {@code application_name} included)
+	 * and releases the lock; failures here are logged, never thrown, so they cannot hide
+	 * the run's own result or error.
 	 */
 	@Override
 	public void close() {

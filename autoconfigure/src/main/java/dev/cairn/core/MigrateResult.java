@@ -7,14 +7,15 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one run of a {@link Migrator} verb did: the migrations it applied, undid or resumed, and where the schema
- * stands afterwards.
+ * What one run of a {@link Migrator} verb did: the migrations it applied, undid or
+ * resumed, and where the schema stands afterwards.
  *
  * @param operation the verb that ran
  * @param startedAt when the run started
  * @param finishedAt when the run finished
  * @param lockWait how long the run waited for the migration lock
- * @param applied the migrations applied (or undone, for a rollback), in the order they ran
+ * @param applied the migrations applied (or undone, for a rollback), in the order they
+ * ran
  * @param status where the schema stands after the run
  * @param callbacks the callback files the run ran, in the order they ran
  */
@@ -65,7 +66,8 @@ public record MigrateResult(Operation operation, Instant startedAt, Instant fini
 	}
 
 	/**
-	 * The verbs that run under the migration lock and report to a {@link MigrationListener}.
+	 * The verbs that run under the migration lock and report to a
+	 * {@link MigrationListener}.
 	 */
 	public enum Operation {
 
@@ -78,7 +80,9 @@ public record MigrateResult(Operation operation, Instant startedAt, Instant fini
 		/** Undoes applied migrations with their down files. */
 		ROLLBACK,
 
-		/** Records that an existing schema already holds the migrations up to a version. */
+		/**
+		 * Records that an existing schema already holds the migrations up to a version.
+		 */
 		BASELINE,
 
 		/** Resumes a failed migration or accepts an edited one. */

@@ -6,8 +6,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks migration files without a database, the way a run reads them before touching one: names, duplicates,
- * encoding, directives, quoting and transaction control, with the messages a run would fail with; and lints them.
+ * Checks migration files without a database, the way a run reads them before touching
+ * one: names, duplicates, encoding, directives, quoting and transaction control, with the
+ * messages a run would fail with; and lints them.
  */
 public final class MigrationCheck {
 
@@ -24,7 +25,8 @@ public final class MigrationCheck {
 	/**
 	 * Reads every migration file in the locations, and each down file, as a run would.
 	 * @param locations {@code classpath:}, {@code file:} or {@code filesystem:} locations
-	 * @param classLoader the class loader for {@code classpath:} locations, or {@code null} for the default one
+	 * @param classLoader the class loader for {@code classpath:} locations, or
+	 * {@code null} for the default one
 	 * @return the result, which holds the problems instead of throwing them
 	 */
 	public static MigrationCheck of(List<String> locations, @Nullable ClassLoader classLoader) {
@@ -73,8 +75,8 @@ public final class MigrationCheck {
 	}
 
 	/**
-	 * Returns what a run would refuse, one exception per file (or one for the whole set, such as a duplicate
-	 * version), each with the message a run would fail with.
+	 * Returns what a run would refuse, one exception per file (or one for the whole set,
+	 * such as a duplicate version), each with the message a run would fail with.
 	 * @return the problems, empty when every file can run
 	 */
 	public List<MigrationException> problems() {
@@ -83,8 +85,8 @@ public final class MigrationCheck {
 
 	/**
 	 * Lints the files that can run; down files are left out.
-	 * @param since lint only migrations with a version above this one (and every repeatable migration), or
-	 * {@code null} for all
+	 * @param since lint only migrations with a version above this one (and every
+	 * repeatable migration), or {@code null} for all
 	 * @return the findings, file by file in run order
 	 */
 	public List<LintFinding> lint(@Nullable String since) {

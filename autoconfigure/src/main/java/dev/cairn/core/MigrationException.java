@@ -18,15 +18,16 @@ public class MigrationException extends RuntimeException {
 	private final int column;
 
 	/**
-	 * Creates an exception that is not tied to a file, for example from a {@link JavaMigration}.
+	 * Creates an exception that is not tied to a file, for example from a
+	 * {@link JavaMigration}.
 	 * @param message the whole message, ending with what to do
 	 */
 	public MigrationException(String message) {
 		this(message, null, null, 0, 0, null);
 	}
 
-	private MigrationException(String message, @Nullable String script, @Nullable String sqlState, int line,
-			int column, @Nullable Throwable cause) {
+	private MigrationException(String message, @Nullable String script, @Nullable String sqlState, int line, int column,
+			@Nullable Throwable cause) {
 		super(message, cause);
 		this.script = script;
 		this.sqlState = sqlState;
@@ -47,7 +48,8 @@ public class MigrationException extends RuntimeException {
 	}
 
 	/**
-	 * Creates an exception about a file that is wrong or cannot be read, at no particular line.
+	 * Creates an exception about a file that is wrong or cannot be read, at no particular
+	 * line.
 	 * @param script the file name
 	 * @param message the whole message, ending with what to do
 	 * @param cause the underlying failure, if any
@@ -73,8 +75,8 @@ public class MigrationException extends RuntimeException {
 	}
 
 	/**
-	 * Creates an exception caused by another failure, not tied to a file; the SQLSTATE is taken from the first
-	 * {@link SQLException} among the causes.
+	 * Creates an exception caused by another failure, not tied to a file; the SQLSTATE is
+	 * taken from the first {@link SQLException} among the causes.
 	 * @param message the whole message, ending with what to do
 	 * @param cause the underlying failure
 	 * @return the exception

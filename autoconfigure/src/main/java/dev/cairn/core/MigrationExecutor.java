@@ -11,18 +11,21 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
- * Runs one migration, or one undo, on the working connection: a transactional one as a single transaction together
- * with its history row, a non-transactional one statement by statement with its progress recorded; and says, when
- * it fails, what was and was not applied.
+ * Runs one migration, or one undo, on the working connection: a transactional one as a
+ * single transaction together with its history row, a non-transactional one statement by
+ * statement with its progress recorded; and says, when it fails, what was and was not
+ * applied.
  * <p>
- * Every migration runs with {@code lock_timeout} set, so that a statement queued behind a long transaction gives up
- * instead of blocking all traffic behind its own lock request; it is then retried after a jittered, growing pause
- * (a transactional migration as a whole, a non-transactional one from the statement that gave up). It also runs
- * with {@code client_connection_check_interval}, so that the statement of a runner that was killed stops within a
- * second instead of running on with its locks. Whatever session state a migration changes (settings, role,
- * temporary tables, cursors, listens) is reset before its history row is written, to what the connection had before
- * the run. History rows are written only while the migration lock is held, so a run that lost its lock never
- * commits a migration.
+ * Every migration runs with {@code lock_timeout} set, so that a statement queued behind a
+ * long transaction gives up instead of blocking all traffic behind its own lock request;
+ * it is then retried after a jittered, growing pause (a transactional migration as a
+ * whole, a non-transactional one from the statement that gave up). It also runs with
+ * {@code client_connection_check_interval}, so that the statement of a runner that was
+ * killed stops within a second instead of running on with its locks. Whatever session
+ * state a migration changes (settings, role, temporary tables, cursors, listens) is reset
+ * before its history row is written, to what the connection had before the run. History
+ * rows are written only while the migration lock is held, so a run that lost its lock
+ * never commits a migration.
  */
 final class MigrationExecutor {
 
@@ -52,16 +55,16 @@ final class MigrationExecutor {
 	 * Applies a migration and records it.
 	 * @param migration the migration
 	 * @param script its parsed text, or {@code null} for a Java migration
-	 * @param appliedBefore how many migrations this run applied before it, for the failure message
+	 * @param appliedBefore how many migrations this run applied before it, for the
+	 * failure message
 	 * @return the history row written
 	 */
 	@Nullable AppliedMigration apply(ResolvedMigration migration, @Nullable SqlScript script, int appliedBefore)
 			throws SQLException {
 		Entry entry = new Entry(migration, migration.type(), migration.script(), migration.checksum(),
 				(this.settings.keepAppliedText() && migration.java() == null) ? migration.text() : null);
-		String consequence = "Nothing from this migration was applied"
-				+ ((appliedBefore > 0) ? "; the " + appliedBefore + " migration(s) applied before it in this run stay "
-						+ "applied" : "")
+		String consequence = "Nothing from this migration was applied" + ((appliedBefore > 0)
+				? "; the " + appliedBefore + " migration(s) applied before it in this run stay " + "applied" : "")
 				+ ".";
 		String fix = "Fix the " + ((script != null) ? "file" : "migration") + " and restart.";
 		JavaMigration java = migration.java();
@@ -73,14 +76,15 @@ final class MigrationExecutor {
 	}
 
 	/**
-	 * Undoes an applied migration with its down file (or Java rollback) and records a {@code ROLLBACK} row.
+	 * Undoes an applied migration with its down file (or Java rollback) and records a
+	 * {@code ROLLBACK} row.
 	 * @param migration the migration to undo
 	 * @param down the parsed down file, or {@code null} for a Java migration
-	 * @param undoneBefore how many migrations this rollback undid before it, for the failure message
+	 * @param undoneBefore how many migrations this rollback undid before it, for the
+	 * failure message
 	 * @return the history row written
 	 */
-	@Nullable AppliedMigration undo(ResolvedMigration migration, @Nullable SqlScript down, int undoneBefore)
-			throws SQLException {
+	@Nullable AppliedMigration undo(ResolvedMigration migration, @Nullable SqlScript down, int undoneBefore) throws SQLException {
 		String consequence = "This migration is still applied"
 				+ ((undoneBefore > 0) ? "; the " + undoneBefore + " migration(s) undone before it stay undone" : "")
 				+ ".";
@@ -112,12 +116,12 @@ final class MigrationExecutor {
 	 * Runs a callback in a transaction of its own, recording nothing in the history.
 	 * @param callback the callback
 	 * @param script its parsed text
-	 * @param appliedBefore how many migrations this run applied before it, for the failure message
+	 * @param appliedBefore how many migrations this run applied before it, for the
+	 * failure message
 	 */
 	void callback(SqlCallback callback, SqlScript script, int appliedBefore) throws SQLException {
-		String consequence = "Nothing of this callback was applied"
-				+ ((appliedBefore > 0) ? "; the " + appliedBefore + " migration(s) applied before it in this run stay "
-						+ "applied" : "")
+		String consequence = "Nothing of this callback was applied" + ((appliedBefore > 0)
+				? "; the " + appliedBefore + " migration(s) applied before it in this run stay " + "applied" : "")
 				+ ".";
 		inTransaction(new Entry(null, callback.script(), null, callback.script(), null, null), script, null,
 				consequence, "Fix the callback and restart.");
@@ -142,7 +146,8 @@ final class MigrationExecutor {
 					java.run(new JdbcTemplate(new SingleConnectionDataSource(this.connection, true)));
 					this.statements.execute(this.session.resetSession());
 				}
-				// A callback records nothing, but commits only while the lock is held, like a migration.
+				// A callback records nothing, but commits only while the lock is held,
+				// like a migration.
 				AppliedMigration row = (entry.type() != null)
 						? this.history.insert(this.connection, entry.row(start, true, null), this.lock) : null;
 				if ((entry.type() != null) ? row == null : !this.lock.isHeld(this.connection)) {
@@ -158,9 +163,8 @@ final class MigrationExecutor {
 					throw migrationException;
 				}
 				StatementRunner.Failure failure = (ex instanceof StatementRunner.Failure known) ? known : null;
-				if (failure != null && failure.isLockTimeout()
-						&& this.statements.retryAfter(entry.script(), attempt, firstAttempt, lockTimeout,
-								failure.getCause())) {
+				if (failure != null && failure.isLockTimeout() && this.statements.retryAfter(entry.script(), attempt,
+						firstAttempt, lockTimeout, failure.getCause())) {
 					continue;
 				}
 				SqlStatement failed = (script != null && failure != null && failure.index() >= 0)
@@ -169,7 +173,8 @@ final class MigrationExecutor {
 						attempt, consequence, fix);
 			}
 			finally {
-				// A terminated session closes the connection; failing here would hide the migration's own error.
+				// A terminated session closes the connection; failing here would hide the
+				// migration's own error.
 				if (!this.connection.isClosed()) {
 					this.connection.setAutoCommit(true);
 				}
@@ -207,8 +212,9 @@ final class MigrationExecutor {
 				cleanupFailure = cleanup;
 			}
 			String consequence = "This migration runs outside a transaction: " + done + " of its " + total
-					+ " statements ran and stay applied, and " + (recorded ? "the history records it as failed at "
-							+ "statement " + (done + 1) + "." : "the failure could not be recorded (the connection or "
+					+ " statements ran and stay applied, and "
+					+ (recorded ? "the history records it as failed at " + "statement " + (done + 1) + "."
+							: "the failure could not be recorded (the connection or "
 									+ "the migration lock was lost), so the next run starts it again from statement 1: "
 									+ "check what those statements did.");
 			String fix = recorded ? "Fix the cause (edit statement " + (done + 1) + " or a later one, or fix the "
@@ -247,9 +253,11 @@ final class MigrationExecutor {
 	}
 
 	private static MigrationException lostLock(Entry entry) {
-		return MigrationException.inFile(entry.script(), "Lost the migration lock before recording " + entry.script()
-				+ ": the lock's session ended (was it terminated?). Nothing of " + entry.script()
-				+ " was committed, so that two instances never migrate at once. Restart to continue.", null);
+		return MigrationException.inFile(entry.script(),
+				"Lost the migration lock before recording " + entry.script()
+						+ ": the lock's session ended (was it terminated?). Nothing of " + entry.script()
+						+ " was committed, so that two instances never migrate at once. Restart to continue.",
+				null);
 	}
 
 	/**

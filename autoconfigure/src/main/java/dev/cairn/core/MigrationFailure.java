@@ -7,8 +7,8 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Turns a failed statement into the message users read: where it stands in the file, what PostgreSQL said, and
- * what was and was not applied.
+ * Turns a failed statement into the message users read: where it stands in the file, what
+ * PostgreSQL said, and what was and was not applied.
  */
 final class MigrationFailure {
 
@@ -18,8 +18,9 @@ final class MigrationFailure {
 	}
 
 	/**
-	 * Describes a failed statement at its place in the file: line and column mapped from PostgreSQL's error
-	 * position, the line with a caret, SQLSTATE, detail and hint, and what was and was not applied.
+	 * Describes a failed statement at its place in the file: line and column mapped from
+	 * PostgreSQL's error position, the line with a caret, SQLSTATE, detail and hint, and
+	 * what was and was not applied.
 	 */
 	static MigrationException of(String scriptName, @Nullable SqlScript script, @Nullable SqlStatement failed,
 			Exception ex, int retries, String consequence, String fix) {
@@ -55,8 +56,11 @@ final class MigrationFailure {
 		}
 		if (LOCK_NOT_AVAILABLE.equals(sqlState)) {
 			// The file is fine: what to do is about the session that held the lock.
-			text.append("\nIt waited for a lock longer than lock_timeout ").append(retries + 1).append(" time(s). ")
-				.append(LockWaitWatcher.blockers(ex)).append('.');
+			text.append("\nIt waited for a lock longer than lock_timeout ")
+				.append(retries + 1)
+				.append(" time(s). ")
+				.append(LockWaitWatcher.blockers(ex))
+				.append('.');
 			text.append('\n').append(consequence).append(' ').append(LockWaitWatcher.action(ex));
 		}
 		else {
@@ -67,8 +71,9 @@ final class MigrationFailure {
 	}
 
 	/**
-	 * Returns what to do about a failure whose cause is not in the file: a cancelled or ended session, a read-only
-	 * database, a missing privilege; otherwise the fix for the file.
+	 * Returns what to do about a failure whose cause is not in the file: a cancelled or
+	 * ended session, a read-only database, a missing privilege; otherwise the fix for the
+	 * file.
 	 */
 	private static String fixFor(@Nullable String sqlState, String fileFix) {
 		if (sqlState == null) {

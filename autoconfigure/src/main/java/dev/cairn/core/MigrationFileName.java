@@ -7,17 +7,18 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The file-name grammar of migrations: {@code <version>_<description>.sql} (also {@code .up.sql}),
- * {@code <version>_<description>.down.sql} for its undo, and {@code R__<description>.sql} for a repeatable
- * migration. The extension and the {@code .up}/{@code .down} suffixes are read in any letter case. Flyway's names
- * are read as they are: {@code V<version>__<description>.sql} (version parts separated by {@code .} or {@code _}),
- * and {@code U<version>__<description>.sql} for its undo.
+ * The file-name grammar of migrations: {@code <version>_<description>.sql} (also
+ * {@code .up.sql}), {@code <version>_<description>.down.sql} for its undo, and
+ * {@code R__<description>.sql} for a repeatable migration. The extension and the
+ * {@code .up}/{@code .down} suffixes are read in any letter case. Flyway's names are read
+ * as they are: {@code V<version>__<description>.sql} (version parts separated by
+ * {@code .} or {@code _}), and {@code U<version>__<description>.sql} for its undo.
  *
  * @param kind what the file is
  * @param version the version, or {@code null} for a repeatable migration
  * @param description the description, underscores read as spaces
- * @param flyway whether the name is one of Flyway's {@code V} or {@code U} names, so that the file runs as Flyway
- * runs it
+ * @param flyway whether the name is one of Flyway's {@code V} or {@code U} names, so that
+ * the file runs as Flyway runs it
  */
 record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String description, boolean flyway) {
 
@@ -51,7 +52,8 @@ record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String d
 	}
 
 	/**
-	 * Tells whether a file belongs in a migration location at all: every such file must be a migration.
+	 * Tells whether a file belongs in a migration location at all: every such file must
+	 * be a migration.
 	 * @param name the file name
 	 * @return whether it ends in {@code .sql}, in any letter case
 	 */
@@ -64,7 +66,8 @@ record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String d
 	 * @param name the file name
 	 * @param location where the file is, for messages
 	 * @return what the name says
-	 * @throws MigrationException naming the file, the expected form and, where one can be guessed, the name to use
+	 * @throws MigrationException naming the file, the expected form and, where one can be
+	 * guessed, the name to use
 	 */
 	static MigrationFileName parse(String name, String location) {
 		Matcher repeatable = REPEATABLE.matcher(name);
@@ -75,8 +78,9 @@ record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String d
 				throw badName(name, location, null, null);
 			}
 			if (lower.endsWith(".down") || lower.endsWith(".up")) {
-				throw badName(name, location, "repeatable migrations are re-applied when they change and have no "
-						+ "up or down variants", null);
+				throw badName(name, location,
+						"repeatable migrations are re-applied when they change and have no " + "up or down variants",
+						null);
 			}
 			return new MigrationFileName(Kind.REPEATABLE, null, description, false);
 		}
@@ -87,9 +91,9 @@ record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String d
 				throw MigrationException.inFile(name, "Migration file " + name + " in " + location + " is a Flyway "
 						+ "baseline migration, which Cairn does not run. On a database that already has its schema "
 						+ "(Flyway applied it, or you set cairn.baseline-version=" + version + "), remove the file; "
-						+ "to build new databases from it, rename it to V" + flyway.group(2) + "__"
-						+ flyway.group(3) + ".sql and remove the versioned files at or below version " + version
-						+ " that it replaces.", null);
+						+ "to build new databases from it, rename it to V" + flyway.group(2) + "__" + flyway.group(3)
+						+ ".sql and remove the versioned files at or below version " + version + " that it replaces.",
+						null);
 			}
 			return new MigrationFileName(flyway.group(1).equals("U") ? Kind.DOWN : Kind.VERSIONED,
 					MigrationVersion.parse(version), describe(flyway.group(3)), true);
@@ -104,8 +108,9 @@ record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String d
 	}
 
 	/**
-	 * Guesses the name a misnamed file was meant to have: {@code V1_add_x.sql} or {@code v1__add_x.sql} is Flyway's
-	 * {@code V1__add_x.sql}, {@code 001-add-x.sql} is {@code 001_add-x.sql}, {@code r__x.sql} is {@code R__x.sql}.
+	 * Guesses the name a misnamed file was meant to have: {@code V1_add_x.sql} or
+	 * {@code v1__add_x.sql} is Flyway's {@code V1__add_x.sql}, {@code 001-add-x.sql} is
+	 * {@code 001_add-x.sql}, {@code r__x.sql} is {@code R__x.sql}.
 	 */
 	private static @Nullable String suggestion(String name) {
 		Matcher flyway = FLYWAY_LIKE.matcher(name);
@@ -127,9 +132,11 @@ record MigrationFileName(Kind kind, @Nullable MigrationVersion version, String d
 			@Nullable String suggestion) {
 		String rename = (suggestion != null) ? "Rename it to " + suggestion + " (the form is " + EXPECTED_FORM + ")"
 				: "Rename it to " + EXPECTED_FORM;
-		return MigrationException.inFile(name, "Migration file " + name + " in " + location
-				+ " does not have a migration name" + ((reason != null) ? " (" + reason + ")" : "") + ". " + rename
-				+ "; every .sql file in a migration location must be a migration.", null);
+		return MigrationException.inFile(name,
+				"Migration file " + name + " in " + location + " does not have a migration name"
+						+ ((reason != null) ? " (" + reason + ")" : "") + ". " + rename
+						+ "; every .sql file in a migration location must be a migration.",
+				null);
 	}
 
 	private static String describe(String raw) {

@@ -5,7 +5,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One migration as the plan sees it: the file (if any) merged with its history row (if any), and its state.
+ * One migration as the plan sees it: the file (if any) merged with its history row (if
+ * any), and its state.
  *
  * @param version the canonical version, or {@code null} for a repeatable migration
  * @param description the description, underscores read as spaces
@@ -13,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param script the file name (or the Java class name)
  * @param state where it stands
  * @param checksum the checksum of the file, or of the history row when the file is gone
- * @param appliedChecksum the checksum recorded when it was applied, or {@code null} if it never was
+ * @param appliedChecksum the checksum recorded when it was applied, or {@code null} if it
+ * never was
  * @param installedRank the history rank, or {@code null} if not applied
  * @param installedBy the database user that applied it, or {@code null}
  * @param installedOn when it was applied, or {@code null}

@@ -3,9 +3,9 @@ package dev.cairn.core;
 import java.time.Duration;
 
 /**
- * Hears what a run does, for logging, metrics and the endpoint; every method does nothing unless overridden. A
- * listener that throws is logged and never changes the outcome of the run; {@link MigrationListeners} combines
- * several.
+ * Hears what a run does, for logging, metrics and the endpoint; every method does nothing
+ * unless overridden. A listener that throws is logged and never changes the outcome of
+ * the run; {@link MigrationListeners} combines several.
  */
 public interface MigrationListener {
 
@@ -22,15 +22,16 @@ public interface MigrationListener {
 	}
 
 	/**
-	 * Called after each migration committed (or, for a non-transactional one, completed), and after each one a
-	 * rollback undid.
+	 * Called after each migration committed (or, for a non-transactional one, completed),
+	 * and after each one a rollback undid.
 	 * @param applied the migration and how long it took
 	 */
 	default void migrationApplied(MigrateResult.Applied applied) {
 	}
 
 	/**
-	 * Called when a run of any verb (migrate, validate, rollback, baseline, repair) finished without error.
+	 * Called when a run of any verb (migrate, validate, rollback, baseline, repair)
+	 * finished without error.
 	 * @param result what the run did
 	 */
 	default void runFinished(MigrateResult result) {

@@ -8,8 +8,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Listeners combined: every event goes to each listener in turn, and a listener that throws is logged while
- * neither the other listeners nor the run notice.
+ * Listeners combined: every event goes to each listener in turn, and a listener that
+ * throws is logged while neither the other listeners nor the run notice.
  */
 public final class MigrationListeners implements MigrationListener {
 

@@ -11,15 +11,18 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The merge of what exists with what ran: one {@link MigrationInfo} per migration, each with its state, and the
- * list of what a run would apply. Pure: no I/O, so every state is unit-tested without a database.
+ * The merge of what exists with what ran: one {@link MigrationInfo} per migration, each
+ * with its state, and the list of what a run would apply. Pure: no I/O, so every state is
+ * unit-tested without a database.
  * <p>
- * For each version the latest history row decides: an applied row makes the file {@code APPLIED} (or
- * {@code MODIFIED} when its checksum changed since), a failed row makes it {@code FAILED}, and a {@code ROLLBACK}
- * row makes it pending again ({@code ROLLED_BACK} when its file is gone too). A row without a file is {@code MISSING}, or {@code FUTURE} when its version is above
- * every file (a newer release applied it). A file without a row is {@code PENDING}, {@code OUT_OF_ORDER} when a
- * higher version is already applied, or {@code BELOW_BASELINE}. A repeatable file is pending whenever its checksum
- * differs from its latest application.
+ * For each version the latest history row decides: an applied row makes the file
+ * {@code APPLIED} (or {@code MODIFIED} when its checksum changed since), a failed row
+ * makes it {@code FAILED}, and a {@code ROLLBACK} row makes it pending again
+ * ({@code ROLLED_BACK} when its file is gone too). A row without a file is
+ * {@code MISSING}, or {@code FUTURE} when its version is above every file (a newer
+ * release applied it). A file without a row is {@code PENDING}, {@code OUT_OF_ORDER} when
+ * a higher version is already applied, or {@code BELOW_BASELINE}. A repeatable file is
+ * pending whenever its checksum differs from its latest application.
  */
 final class MigrationPlan {
 
@@ -34,7 +37,8 @@ final class MigrationPlan {
 
 	/**
 	 * Merges files and history.
-	 * @param resolved every migration that exists, versioned in version order then repeatable by name
+	 * @param resolved every migration that exists, versioned in version order then
+	 * repeatable by name
 	 * @param history every history row in installed order
 	 * @param settings the settings that decide what is tolerated
 	 * @return the plan
@@ -45,15 +49,18 @@ final class MigrationPlan {
 	}
 
 	/**
-	 * Merges files and history, showing what changed in each modified migration whose applied text is known.
-	 * @param resolved every migration that exists, versioned in version order then repeatable by name
+	 * Merges files and history, showing what changed in each modified migration whose
+	 * applied text is known.
+	 * @param resolved every migration that exists, versioned in version order then
+	 * repeatable by name
 	 * @param history every history row in installed order
 	 * @param settings the settings that decide what is tolerated
-	 * @param appliedTexts the normalised text each history row (by installed rank) applied, where it was kept
+	 * @param appliedTexts the normalised text each history row (by installed rank)
+	 * applied, where it was kept
 	 * @return the plan
 	 */
-	static MigrationPlan of(List<ResolvedMigration> resolved, List<AppliedMigration> history,
-			MigratorSettings settings, Map<Integer, String> appliedTexts) {
+	static MigrationPlan of(List<ResolvedMigration> resolved, List<AppliedMigration> history, MigratorSettings settings,
+			Map<Integer, String> appliedTexts) {
 		Map<MigrationVersion, AppliedMigration> lastByVersion = new HashMap<>();
 		Map<String, AppliedMigration> lastRepeatable = new HashMap<>();
 		MigrationVersion baseline = null;
@@ -113,10 +120,11 @@ final class MigrationPlan {
 						}
 					}
 					else {
-						problems.add(new MigrationStatus.Problem(info, "Migration " + migration.script() + " (version "
-								+ migration.version() + ") is pending, but version " + highestApplied + " is already "
-								+ "applied. Renumber it above " + highestApplied + ", or set cairn.out-of-order=true "
-								+ "to apply it anyway."));
+						problems.add(new MigrationStatus.Problem(info,
+								"Migration " + migration.script() + " (version " + migration.version()
+										+ ") is pending, but version " + highestApplied + " is already "
+										+ "applied. Renumber it above " + highestApplied
+										+ ", or set cairn.out-of-order=true " + "to apply it anyway."));
 					}
 				}
 				case MODIFIED -> problems.add(new MigrationStatus.Problem(info,
@@ -186,8 +194,8 @@ final class MigrationPlan {
 		String now = MigrationText.normalise(migration.text());
 		String diff = "";
 		if (appliedText != null) {
-			diff = appliedText.equals(now) ? " Its text is the one that was applied: the checksum in the history was "
-					+ "edited."
+			diff = appliedText.equals(now)
+					? " Its text is the one that was applied: the checksum in the history was " + "edited."
 					: " What changed:\n" + TextDiff.unified(appliedText, now, "applied", migration.script());
 		}
 		return "Migration " + migration.script() + " (version " + migration.version()
@@ -199,16 +207,16 @@ final class MigrationPlan {
 	}
 
 	/**
-	 * Merges files and history, then, when some migrations were modified, merges again with the texts they were
-	 * applied with, so that their problems show what changed.
+	 * Merges files and history, then, when some migrations were modified, merges again
+	 * with the texts they were applied with, so that their problems show what changed.
 	 * @param resolved every migration that exists
 	 * @param history every history row in installed order
 	 * @param settings the settings that decide what is tolerated
 	 * @param texts reads the applied texts of the rows with the given installed ranks
 	 * @return the plan
 	 */
-	static MigrationPlan of(List<ResolvedMigration> resolved, List<AppliedMigration> history,
-			MigratorSettings settings, AppliedTexts texts) throws SQLException {
+	static MigrationPlan of(List<ResolvedMigration> resolved, List<AppliedMigration> history, MigratorSettings settings,
+			AppliedTexts texts) throws SQLException {
 		MigrationPlan plan = of(resolved, history, settings);
 		List<Integer> modified = plan.status()
 			.migrations()
@@ -269,18 +277,20 @@ final class MigrationPlan {
 
 	private static String failedProblem(AppliedMigration row) {
 		int done = (row.statementsDone() != null) ? row.statementsDone() : 0;
-		String unchanged = (done > 0) ? ", as long as " + statements(1, done) + " (which ran) " + ((done == 1) ? "is"
-				: "are") + " unchanged" : "";
-		return "Migration " + row.script() + " (version " + row.version() + ") failed part way on "
-				+ row.installedOn() + ": it runs outside a transaction, and " + done + " of its statements ran and "
+		String unchanged = (done > 0)
+				? ", as long as " + statements(1, done) + " (which ran) " + ((done == 1) ? "is" : "are") + " unchanged"
+				: "";
+		return "Migration " + row.script() + " (version " + row.version() + ") failed part way on " + row.installedOn()
+				+ ": it runs outside a transaction, and " + done + " of its statements ran and "
 				+ "stay applied. Fix the cause (edit statement " + (done + 1) + " or a later one, or fix the "
 				+ "database), then run repair: it runs the file from statement " + (done + 1) + " on" + unchanged
-				+ ". If you completed the migration by hand, run repair with cairn.repair.mark-applied="
-				+ row.version() + " instead.";
+				+ ". If you completed the migration by hand, run repair with cairn.repair.mark-applied=" + row.version()
+				+ " instead.";
 	}
 
 	/**
-	 * Names a range of statements for messages: {@code statement 2} or {@code statements 2-5}.
+	 * Names a range of statements for messages: {@code statement 2} or
+	 * {@code statements 2-5}.
 	 */
 	static String statements(int from, int to) {
 		return (from == to) ? "statement " + from : "statements " + from + "-" + to;
@@ -297,9 +307,8 @@ final class MigrationPlan {
 		boolean ran = row != null && row.type() != MigrationType.ROLLBACK && state != MigrationState.PENDING;
 		return new MigrationInfo((migration.version() != null) ? migration.version().toString() : null,
 				migration.description(), migration.type(), migration.script(), state, migration.checksum(),
-				(row != null) ? row.checksum() : null, ran ? row.installedRank() : null,
-				ran ? row.installedBy() : null, ran ? row.installedOn() : null, ran ? row.executionMs() : null,
-				migration.hasDown());
+				(row != null) ? row.checksum() : null, ran ? row.installedRank() : null, ran ? row.installedBy() : null,
+				ran ? row.installedOn() : null, ran ? row.executionMs() : null, migration.hasDown());
 	}
 
 	private static MigrationInfo info(AppliedMigration row, MigrationState state) {
@@ -308,7 +317,8 @@ final class MigrationPlan {
 	}
 
 	/**
-	 * Returns what a run applies, in order: versioned ones by version, then changed repeatable ones by name.
+	 * Returns what a run applies, in order: versioned ones by version, then changed
+	 * repeatable ones by name.
 	 * @return the migrations to apply
 	 */
 	List<ResolvedMigration> pending() {
@@ -316,7 +326,8 @@ final class MigrationPlan {
 	}
 
 	/**
-	 * Returns the status: every migration with its state, the current version, the pending ones and the problems.
+	 * Returns the status: every migration with its state, the current version, the
+	 * pending ones and the problems.
 	 * @return the status
 	 */
 	MigrationStatus status() {

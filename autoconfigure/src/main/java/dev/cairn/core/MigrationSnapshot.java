@@ -6,8 +6,9 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the last run did and where the schema stood at its end, kept up to date by the run's events; the endpoint
- * and the health indicator read it, so that neither rescans the files or queries the history per request.
+ * What the last run did and where the schema stood at its end, kept up to date by the
+ * run's events; the endpoint and the health indicator read it, so that neither rescans
+ * the files or queries the history per request.
  */
 public final class MigrationSnapshot implements MigrationListener {
 
@@ -15,7 +16,8 @@ public final class MigrationSnapshot implements MigrationListener {
 
 	/**
 	 * Returns the last recorded run.
-	 * @return the run, or {@code null} when none ran (for example with {@code cairn.mode=off})
+	 * @return the run, or {@code null} when none ran (for example with
+	 * {@code cairn.mode=off})
 	 */
 	public @Nullable Run lastRun() {
 		return this.state.lastRun();

@@ -27,8 +27,9 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.core.io.support.ResourcePatternResolver;
 
 /**
- * Finds the migration files in the configured locations and refuses anything it cannot read as one: a name that
- * does not parse, two files with one version, text that is not UTF-8.
+ * Finds the migration files in the configured locations and refuses anything it cannot
+ * read as one: a name that does not parse, two files with one version, text that is not
+ * UTF-8.
  */
 final class MigrationSource {
 
@@ -45,8 +46,8 @@ final class MigrationSource {
 	}
 
 	/**
-	 * Resolves every migration file and Java migration: versioned ones in version order, then repeatable ones by
-	 * name.
+	 * Resolves every migration file and Java migration: versioned ones in version order,
+	 * then repeatable ones by name.
 	 * @return the migrations
 	 */
 	List<ResolvedMigration> resolve() {
@@ -55,8 +56,8 @@ final class MigrationSource {
 
 	/**
 	 * Resolves every migration file, Java migration and callback file.
-	 * @return the migrations, versioned ones in version order then repeatable ones by name, and the callbacks in
-	 * file-name order
+	 * @return the migrations, versioned ones in version order then repeatable ones by
+	 * name, and the callbacks in file-name order
 	 */
 	Resolved resolveAll() {
 		List<SqlCallback> callbacks = new ArrayList<>();
@@ -103,16 +104,19 @@ final class MigrationSource {
 		}
 		if (!downs.isEmpty()) {
 			ResolvedMigration orphan = downs.values().iterator().next();
-			throw MigrationException.inFile(orphan.script(), "Down file " + orphan.script() + " in "
-					+ orphan.location() + " has no migration to undo: no file has version " + orphan.version()
-					+ ". Rename it to match its migration (for example " + orphan.version() + "_"
-					+ orphan.description().replace(' ', '_') + ".sql and its .down.sql twin) or remove it.", null);
+			throw MigrationException.inFile(orphan.script(),
+					"Down file " + orphan.script() + " in " + orphan.location()
+							+ " has no migration to undo: no file has version " + orphan.version()
+							+ ". Rename it to match its migration (for example " + orphan.version() + "_"
+							+ orphan.description().replace(' ', '_') + ".sql and its .down.sql twin) or remove it.",
+					null);
 		}
 		versioned.sort(Comparator.comparing(ResolvedMigration::version));
 		List<ResolvedMigration> repeatable = new ArrayList<>();
 		boolean flywayProject = versioned.stream().anyMatch((migration) -> migration.flyway() != null);
 		for (ResolvedMigration migration : repeatables.values()) {
-			// Flyway's R__ files are Cairn's too; beside Flyway's V files they run as Flyway runs them.
+			// Flyway's R__ files are Cairn's too; beside Flyway's V files they run as
+			// Flyway runs them.
 			repeatable.add((flywayProject && migration.flyway() == null) ? asFlyway(migration) : migration);
 		}
 		repeatable.sort(Comparator.comparing(ResolvedMigration::description));
@@ -127,14 +131,15 @@ final class MigrationSource {
 	}
 
 	private static ResolvedMigration asFlyway(ResolvedMigration migration) {
-		return new ResolvedMigration(migration.version(), migration.description(), migration.type(),
-				migration.script(), migration.location(), migration.text(), migration.checksum(), migration.down(),
-				null, FlywayFile.read(migration.script(), null, migration.text()));
+		return new ResolvedMigration(migration.version(), migration.description(), migration.type(), migration.script(),
+				migration.location(), migration.text(), migration.checksum(), migration.down(), null,
+				FlywayFile.read(migration.script(), null, migration.text()));
 	}
 
 	/**
-	 * Adds a migration under its key, refusing a second one; the message names where each file is, down to the
-	 * subfolder of its location ({@code places}), so that two files of the same name can be told apart.
+	 * Adds a migration under its key, refusing a second one; the message names where each
+	 * file is, down to the subfolder of its location ({@code places}), so that two files
+	 * of the same name can be told apart.
 	 */
 	private static <K> void putUnique(Map<K, ResolvedMigration> map, K key, ResolvedMigration migration, String what,
 			Map<ResolvedMigration, String> places) {
@@ -142,10 +147,11 @@ final class MigrationSource {
 		if (earlier != null) {
 			String fix = migration.repeatable() ? "Rename one of them."
 					: "Versions compare as numbers, so 001 and 1 are the same; give one of them the next free version.";
-			throw MigrationException.inFile(migration.script(), "Two files have the same " + what + " " + key + ": "
-					+ earlier.script() + " (in " + places.getOrDefault(earlier, earlier.location()) + ") and "
-					+ migration.script() + " (in " + places.getOrDefault(migration, migration.location()) + "). "
-					+ fix, null);
+			throw MigrationException.inFile(migration.script(),
+					"Two files have the same " + what + " " + key + ": " + earlier.script() + " (in "
+							+ places.getOrDefault(earlier, earlier.location()) + ") and " + migration.script() + " (in "
+							+ places.getOrDefault(migration, migration.location()) + "). " + fix,
+					null);
 		}
 	}
 
@@ -188,14 +194,16 @@ final class MigrationSource {
 			}
 		}
 		catch (IOException ex) {
-			// Only for messages: without the roots they name the location without the subfolder.
+			// Only for messages: without the roots they name the location without the
+			// subfolder.
 		}
 		return roots;
 	}
 
 	/**
-	 * Returns the folder below the location that holds a file ({@code /a/b}, or empty at the top), so that messages
-	 * about two files of the same name in different subfolders tell them apart.
+	 * Returns the folder below the location that holds a file ({@code /a/b}, or empty at
+	 * the top), so that messages about two files of the same name in different subfolders
+	 * tell them apart.
 	 */
 	private static String subfolder(String uri, List<String> roots) {
 		for (String root : roots) {
@@ -209,9 +217,10 @@ final class MigrationSource {
 	}
 
 	/**
-	 * Walks the folders of a file system location the way the resolver does, following links, because the resolver
-	 * only logs a folder it cannot walk (a symbolic link loop, a folder it may not read) and then finds nothing
-	 * there, which would read as a location without pending migrations.
+	 * Walks the folders of a file system location the way the resolver does, following
+	 * links, because the resolver only logs a folder it cannot walk (a symbolic link
+	 * loop, a folder it may not read) and then finds nothing there, which would read as a
+	 * location without pending migrations.
 	 */
 	private void checkWalkable(String location, String base) throws IOException {
 		for (Resource root : this.resolver.getResources(base)) {
@@ -224,9 +233,9 @@ final class MigrationSource {
 			}
 			catch (UncheckedIOException ex) {
 				IOException cause = ex.getCause();
-				String reason = (cause instanceof FileSystemLoopException) ? "the symbolic link " + cause.getMessage()
-						+ " points back to a folder that contains it" : cause.getClass().getSimpleName() + ": "
-								+ cause.getMessage();
+				String reason = (cause instanceof FileSystemLoopException)
+						? "the symbolic link " + cause.getMessage() + " points back to a folder that contains it"
+						: cause.getClass().getSimpleName() + ": " + cause.getMessage();
 				throw MigrationException.causedBy("Cannot list migration location " + location + ": " + reason
 						+ ". Remove the link or make the folder readable; Cairn refuses to run with a location it "
 						+ "cannot read completely, since it would miss migrations.", cause);
@@ -278,8 +287,8 @@ final class MigrationSource {
 	private static ResolvedMigration read(Resource resource, String location) {
 		String name = resource.getFilename();
 		if (name == null) {
-			throw new MigrationException("A resource in " + location + " has no file name: " + resource
-					+ ". Remove it from the location.");
+			throw new MigrationException(
+					"A resource in " + location + " has no file name: " + resource + ". Remove it from the location.");
 		}
 		MigrationFileName parsed = MigrationFileName.parse(name, location);
 		byte[] bytes = bytes(resource, name, location);
@@ -298,7 +307,8 @@ final class MigrationSource {
 	}
 
 	/**
-	 * Reads the Flyway script configuration beside a file ({@code V1__x.sql.conf}), if there is one.
+	 * Reads the Flyway script configuration beside a file ({@code V1__x.sql.conf}), if
+	 * there is one.
 	 */
 	private static byte @Nullable [] conf(Resource resource, String name, String location) {
 		Resource conf;

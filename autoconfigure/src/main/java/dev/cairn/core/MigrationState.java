@@ -11,7 +11,9 @@ public enum MigrationState {
 	/** Not applied yet; the next run applies it. */
 	PENDING,
 
-	/** A non-transactional migration that stopped part way; repair it before the next run. */
+	/**
+	 * A non-transactional migration that stopped part way; repair it before the next run.
+	 */
 	FAILED,
 
 	/** Applied, but the file changed since. */

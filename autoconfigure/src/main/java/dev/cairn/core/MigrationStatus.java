@@ -5,14 +5,16 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where the schema stands: every migration with its state, the current version, what a run would apply and why it
- * would refuse to. Computed once, by merging the files with the history; everything that reports on migrations
- * reads it.
+ * Where the schema stands: every migration with its state, the current version, what a
+ * run would apply and why it would refuse to. Computed once, by merging the files with
+ * the history; everything that reports on migrations reads it.
  *
- * @param migrations every migration with its state: versioned ones in version order, then repeatable ones by name
- * @param pending what a run applies, in order, with the target and {@code cairn.out-of-order} taken into account
- * @param problems why the history and the files disagree, one per migration in trouble, each message ending with
- * what to do; a run refuses to start while there is any
+ * @param migrations every migration with its state: versioned ones in version order, then
+ * repeatable ones by name
+ * @param pending what a run applies, in order, with the target and
+ * {@code cairn.out-of-order} taken into account
+ * @param problems why the history and the files disagree, one per migration in trouble,
+ * each message ending with what to do; a run refuses to start while there is any
  * @param current the highest applied version, or {@code null} when nothing is applied
  */
 public record MigrationStatus(List<MigrationInfo> migrations, List<MigrationInfo> pending, List<Problem> problems,
@@ -61,7 +63,8 @@ public record MigrationStatus(List<MigrationInfo> migrations, List<MigrationInfo
 
 	/**
 	 * Refuses to run while the history and the files disagree.
-	 * @param consequence the sentence the message starts with, such as "Nothing was rolled back."
+	 * @param consequence the sentence the message starts with, such as "Nothing was
+	 * rolled back."
 	 * @throws MigrationException naming every problem and what to do about it
 	 */
 	void refuseProblems(String consequence) {

@@ -16,19 +16,24 @@ import java.util.zip.Inflater;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A migration file's text: decoded strictly as UTF-8, normalised so that it survives checkouts (BOM dropped, CRLF
- * and CR read as LF, whitespace at line ends ignored), checksummed, and compressed for the history table.
+ * A migration file's text: decoded strictly as UTF-8, normalised so that it survives
+ * checkouts (BOM dropped, CRLF and CR read as LF, whitespace at line ends ignored),
+ * checksummed, and compressed for the history table.
  */
 final class MigrationText {
 
-	/** Texts longer than this (normalised, in UTF-8 bytes) keep only their checksum in the history. */
+	/**
+	 * Texts longer than this (normalised, in UTF-8 bytes) keep only their checksum in the
+	 * history.
+	 */
 	static final int MAX_KEPT_BYTES = 1 << 20;
 
 	private MigrationText() {
 	}
 
 	/**
-	 * Decodes a file's bytes, refusing anything that is not UTF-8 and NUL bytes, and dropping a BOM.
+	 * Decodes a file's bytes, refusing anything that is not UTF-8 and NUL bytes, and
+	 * dropping a BOM.
 	 * @param bytes the file's bytes
 	 * @param name the file name, for messages
 	 * @return the text
@@ -49,9 +54,9 @@ final class MigrationText {
 					line++;
 				}
 			}
-			throw MigrationException.inFile(name, line, 0, "Migration " + name + " is not valid UTF-8: byte 0x"
-					+ HexFormat.of().toHexDigits(bytes[bad]) + " at line " + line + " (byte offset " + bad
-					+ "). Save the file as UTF-8.");
+			throw MigrationException.inFile(name, line, 0,
+					"Migration " + name + " is not valid UTF-8: byte 0x" + HexFormat.of().toHexDigits(bytes[bad])
+							+ " at line " + line + " (byte offset " + bad + "). Save the file as UTF-8.");
 		}
 		decoder.flush(output);
 		String text = output.flip().toString();
@@ -70,13 +75,13 @@ final class MigrationText {
 	}
 
 	private static boolean hasBom(byte[] bytes) {
-		return bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
-				&& (bytes[2] & 0xFF) == 0xBF;
+		return bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF;
 	}
 
 	/**
-	 * Computes the checksum of a file: {@code sha256:} and the hex digest of its normalised text. When normalising
-	 * would not change the bytes, they are digested as they are, without building the normalised text.
+	 * Computes the checksum of a file: {@code sha256:} and the hex digest of its
+	 * normalised text. When normalising would not change the bytes, they are digested as
+	 * they are, without building the normalised text.
 	 * @param bytes the file's bytes
 	 * @param text the decoded text, BOM already stripped
 	 * @return the checksum
@@ -86,7 +91,8 @@ final class MigrationText {
 	}
 
 	/**
-	 * Computes the checksum of a text: {@code sha256:} and the hex digest of its normalised form.
+	 * Computes the checksum of a text: {@code sha256:} and the hex digest of its
+	 * normalised form.
 	 * @param text the text
 	 * @return the checksum
 	 */
@@ -95,7 +101,8 @@ final class MigrationText {
 	}
 
 	/**
-	 * Normalises a text as checksums see it: CRLF and CR become LF, whitespace at the end of each line goes.
+	 * Normalises a text as checksums see it: CRLF and CR become LF, whitespace at the end
+	 * of each line goes.
 	 * @param text the text
 	 * @return the normalised text
 	 */
@@ -124,8 +131,9 @@ final class MigrationText {
 	}
 
 	/**
-	 * Tells whether normalising would leave the file's bytes as they are: no BOM, no CR, and no whitespace at the
-	 * end of a line. A line ending in a non-ASCII character takes the slow path, which knows every Unicode space.
+	 * Tells whether normalising would leave the file's bytes as they are: no BOM, no CR,
+	 * and no whitespace at the end of a line. A line ending in a non-ASCII character
+	 * takes the slow path, which knows every Unicode space.
 	 */
 	private static boolean alreadyNormal(byte[] bytes) {
 		if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF) {
@@ -156,7 +164,8 @@ final class MigrationText {
 	/**
 	 * Compresses the normalised text of a migration for the history table.
 	 * @param text the file's text
-	 * @return the compressed normalised text, or {@code null} when it is larger than {@link #MAX_KEPT_BYTES}
+	 * @return the compressed normalised text, or {@code null} when it is larger than
+	 * {@link #MAX_KEPT_BYTES}
 	 */
 	static byte @Nullable [] compress(String text) {
 		byte[] bytes = normalise(text).getBytes(StandardCharsets.UTF_8);

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A migration version such as {@code 1}, {@code 001}, {@code 1.2} or {@code 20240131120000}, compared part by part
- * numerically, so {@code 001} and {@code 1} are the same version.
+ * A migration version such as {@code 1}, {@code 001}, {@code 1.2} or
+ * {@code 20240131120000}, compared part by part numerically, so {@code 001} and {@code 1}
+ * are the same version.
  *
  * @param parts the numeric parts, without trailing zero parts
  */
@@ -39,7 +40,8 @@ public record MigrationVersion(List<BigInteger> parts) implements Comparable<Mig
 	 */
 	public static MigrationVersion parse(String text) {
 		if (!FORM.matcher(text).matches()) {
-			throw new MigrationException("'" + text + "' is not a version: use digits, optionally dotted (1, 001, 1.2).");
+			throw new MigrationException(
+					"'" + text + "' is not a version: use digits, optionally dotted (1, 001, 1.2).");
 		}
 		List<BigInteger> parts = new ArrayList<>();
 		for (String part : text.split("\\.")) {
@@ -70,7 +72,8 @@ public record MigrationVersion(List<BigInteger> parts) implements Comparable<Mig
 	}
 
 	/**
-	 * Returns the canonical text stored in the history table: parts without leading zeros, joined by dots.
+	 * Returns the canonical text stored in the history table: parts without leading
+	 * zeros, joined by dots.
 	 * @return the canonical text
 	 */
 	@Override

@@ -16,15 +16,16 @@ import org.jspecify.annotations.Nullable;
 import dev.cairn.core.MigrateResult.Operation;
 
 /**
- * Applies pending migrations to one PostgreSQL database, exactly once each, in order, and undoes, baselines and
- * repairs them on request.
+ * Applies pending migrations to one PostgreSQL database, exactly once each, in order, and
+ * undoes, baselines and repairs them on request.
  * <p>
- * A run reads top to bottom: resolve the files (bad names, duplicates and bad encoding fail here, before any
- * connection), take the migration lock, read the history table in one query (creating it on first use), merge both
- * into one {@link MigrationStatus} and refuse to go on if they disagree, parse every file the run will execute (so
- * a file that cannot run fails before anything runs), then apply each migration with its history row, and release
- * the lock, also after a failure. Every verb tells the listener how it ended, with {@code runFinished} or
- * {@code runFailed}.
+ * A run reads top to bottom: resolve the files (bad names, duplicates and bad encoding
+ * fail here, before any connection), take the migration lock, read the history table in
+ * one query (creating it on first use), merge both into one {@link MigrationStatus} and
+ * refuse to go on if they disagree, parse every file the run will execute (so a file that
+ * cannot run fails before anything runs), then apply each migration with its history row,
+ * and release the lock, also after a failure. Every verb tells the listener how it ended,
+ * with {@code runFinished} or {@code runFailed}.
  */
 public final class Migrator {
 
@@ -42,7 +43,8 @@ public final class Migrator {
 
 	/**
 	 * Creates a migrator for SQL files only, reporting to no listener.
-	 * @param dataSource where the migrations run; it must be able to hand out two connections at once
+	 * @param dataSource where the migrations run; it must be able to hand out two
+	 * connections at once
 	 * @param settings the settings
 	 */
 	public Migrator(DataSource dataSource, MigratorSettings settings) {
@@ -51,10 +53,11 @@ public final class Migrator {
 
 	/**
 	 * Creates a migrator.
-	 * @param dataSource where the migrations run; it must be able to hand out two connections at once
+	 * @param dataSource where the migrations run; it must be able to hand out two
+	 * connections at once
 	 * @param settings the settings
-	 * @param listener hears about lock waits, applied migrations and how each run ended; one that throws is logged
-	 * and never changes the run's outcome
+	 * @param listener hears about lock waits, applied migrations and how each run ended;
+	 * one that throws is logged and never changes the run's outcome
 	 * @param javaMigrations migrations written in Java, ordered with the files by version
 	 */
 	public Migrator(DataSource dataSource, MigratorSettings settings, MigrationListener listener,
@@ -72,7 +75,8 @@ public final class Migrator {
 	/**
 	 * Applies every pending migration (up to the target version, when one is set).
 	 * @return what the run did
-	 * @throws MigrationException if a migration fails or the history disagrees with the files
+	 * @throws MigrationException if a migration fails or the history disagrees with the
+	 * files
 	 */
 	public MigrateResult migrate() {
 		Instant startedAt = Instant.now();
@@ -80,7 +84,8 @@ public final class Migrator {
 		MigrateResult upToDate;
 		try {
 			resolved = this.source.resolveAll();
-			// Callbacks such as afterMigrate run on every migrate, so a run with callbacks takes the lock.
+			// Callbacks such as afterMigrate run on every migrate, so a run with
+			// callbacks takes the lock.
 			upToDate = resolved.callbacks().isEmpty() ? upToDate(resolved.migrations(), startedAt) : null;
 		}
 		catch (SQLException | MigrationException ex) {
@@ -97,12 +102,12 @@ public final class Migrator {
 	}
 
 	/**
-	 * Looks, without the lock and on one connection, whether there is nothing to do: then a run needs neither the
-	 * lock nor its second connection, which is what most application starts find. Anything pending, or anything
-	 * wrong, takes the locked path, which reads the history again under the lock.
+	 * Looks, without the lock and on one connection, whether there is nothing to do: then
+	 * a run needs neither the lock nor its second connection, which is what most
+	 * application starts find. Anything pending, or anything wrong, takes the locked
+	 * path, which reads the history again under the lock.
 	 */
-	private @Nullable MigrateResult upToDate(List<ResolvedMigration> resolved, Instant startedAt)
-			throws SQLException {
+	private @Nullable MigrateResult upToDate(List<ResolvedMigration> resolved, Instant startedAt) throws SQLException {
 		List<AppliedMigration> rows;
 		try (Connection connection = this.dataSource.getConnection()) {
 			rows = this.history.readIfExists(connection);
@@ -117,11 +122,13 @@ public final class Migrator {
 	}
 
 	/**
-	 * Undoes every applied migration above a version, newest first, with their down files; the migration at that
-	 * version stays applied. To undo everything, version 0 included, use {@link #rollbackAll()}.
+	 * Undoes every applied migration above a version, newest first, with their down
+	 * files; the migration at that version stays applied. To undo everything, version 0
+	 * included, use {@link #rollbackAll()}.
 	 * @param target the version to return to
 	 * @return what the rollback did; its migrations are the ones undone
-	 * @throws MigrationException naming every migration to undo that has no down file, before anything runs
+	 * @throws MigrationException naming every migration to undo that has no down file,
+	 * before anything runs
 	 */
 	public MigrateResult rollback(String target) {
 		Instant startedAt = Instant.now();
@@ -130,16 +137,17 @@ public final class Migrator {
 			to = MigrationVersion.parse(target);
 		}
 		catch (MigrationException ex) {
-			throw this.runs.failed(Operation.ROLLBACK, startedAt, null, new MigrationException("Cannot roll back to '" + target
-					+ "': it is not a version. Use digits, optionally dotted (0, 3, 1.2)."));
+			throw this.runs.failed(Operation.ROLLBACK, startedAt, null, new MigrationException("Cannot roll back to '"
+					+ target + "': it is not a version. Use digits, optionally dotted (0, 3, 1.2)."));
 		}
 		return rollback(startedAt, "to version " + to,
 				(applied) -> applied.stream().filter((m) -> m.version().compareTo(to) > 0).toList());
 	}
 
 	/**
-	 * Undoes every applied migration, newest first, with their down files, leaving the schema as it was before the
-	 * first one (a baseline stays: what was there before Cairn is not undone).
+	 * Undoes every applied migration, newest first, with their down files, leaving the
+	 * schema as it was before the first one (a baseline stays: what was there before
+	 * Cairn is not undone).
 	 * @return what the rollback did
 	 */
 	public MigrateResult rollbackAll() {
@@ -170,8 +178,9 @@ public final class Migrator {
 	}
 
 	/**
-	 * Records a baseline: the database already has the schema of every migration up to {@code version}, which are
-	 * never run. Only for a database whose history table is empty or absent.
+	 * Records a baseline: the database already has the schema of every migration up to
+	 * {@code version}, which are never run. Only for a database whose history table is
+	 * empty or absent.
 	 * @param version the version the existing schema corresponds to
 	 * @return the baseline row
 	 */
@@ -189,9 +198,10 @@ public final class Migrator {
 	}
 
 	/**
-	 * Repairs what stops a run: a failed non-transactional migration is resumed after its last statement that ran
-	 * (with the file unchanged, or edited in the statements that did not run yet); an applied file that was edited
-	 * has its new checksum accepted, running none of the edit. Every repair adds a history row and a log line.
+	 * Repairs what stops a run: a failed non-transactional migration is resumed after its
+	 * last statement that ran (with the file unchanged, or edited in the statements that
+	 * did not run yet); an applied file that was edited has its new checksum accepted,
+	 * running none of the edit. Every repair adds a history row and a log line.
 	 * @return what was repaired
 	 */
 	public List<RepairAction> repair() {
@@ -199,8 +209,8 @@ public final class Migrator {
 	}
 
 	/**
-	 * Repairs what stops a run, recording the failed migrations of the given versions as applied without running
-	 * anything more of them: you completed them by hand.
+	 * Repairs what stops a run, recording the failed migrations of the given versions as
+	 * applied without running anything more of them: you completed them by hand.
 	 * @param markApplied versions of failed migrations to record as applied
 	 * @return what was repaired
 	 */
@@ -213,15 +223,17 @@ public final class Migrator {
 	}
 
 	/**
-	 * Merges the files with the history table without changing anything, not even creating the table.
-	 * @return the status: every migration with its state, the current version, what is pending and what is wrong
+	 * Merges the files with the history table without changing anything, not even
+	 * creating the table.
+	 * @return the status: every migration with its state, the current version, what is
+	 * pending and what is wrong
 	 */
 	public MigrationStatus status() {
 		List<ResolvedMigration> resolved = this.source.resolve();
 		try (Connection connection = this.dataSource.getConnection()) {
-			return MigrationPlan.of(resolved,
-					FlywayHistory.historyOrAdoption(this.history, connection, this.settings, resolved), this.settings,
-					(ranks) -> this.history.appliedTexts(connection, ranks))
+			return MigrationPlan
+				.of(resolved, FlywayHistory.historyOrAdoption(this.history, connection, this.settings, resolved),
+						this.settings, (ranks) -> this.history.appliedTexts(connection, ranks))
 				.status();
 		}
 		catch (SQLException ex) {
@@ -238,16 +250,18 @@ public final class Migrator {
 	}
 
 	/**
-	 * Shows what {@link #migrate()} would run, without running anything: every pending migration with its SQL and
-	 * whether it runs in a transaction.
+	 * Shows what {@link #migrate()} would run, without running anything: every pending
+	 * migration with its SQL and whether it runs in a transaction.
 	 * @return the migrations a run would apply, in order
-	 * @throws MigrationException when the run would refuse to start, or a pending file cannot run
+	 * @throws MigrationException when the run would refuse to start, or a pending file
+	 * cannot run
 	 */
 	public List<PlannedMigration> plan() {
 		MigrationSource.Resolved resolved = this.source.resolveAll();
 		try (Connection connection = this.dataSource.getConnection()) {
-			MigrationPlan plan = MigrationPlan.of(resolved.migrations(), FlywayHistory.historyOrAdoption(this.history,
-					connection, this.settings, resolved.migrations()), this.settings);
+			MigrationPlan plan = MigrationPlan.of(resolved.migrations(),
+					FlywayHistory.historyOrAdoption(this.history, connection, this.settings, resolved.migrations()),
+					this.settings);
 			return Apply.plan(plan, resolved.callbacks(),
 					FlywayHistory.PlaceholderSource.lazy(connection, this.settings, this.history.name()));
 		}
@@ -256,13 +270,11 @@ public final class Migrator {
 		}
 	}
 
-
-
-
 	/**
 	 * Checks that the history agrees with the files, without applying anything.
 	 * @return the status, which may still have pending migrations
-	 * @throws MigrationException naming every modified, missing, out-of-order or failed migration
+	 * @throws MigrationException naming every modified, missing, out-of-order or failed
+	 * migration
 	 */
 	public MigrationStatus validate() {
 		Instant startedAt = Instant.now();
@@ -274,8 +286,8 @@ public final class Migrator {
 		catch (MigrationException ex) {
 			throw this.runs.failed(Operation.VALIDATE, startedAt, status, ex);
 		}
-		this.listener.runFinished(new MigrateResult(Operation.VALIDATE, startedAt, Instant.now(), Duration.ZERO,
-				List.of(), status));
+		this.listener.runFinished(
+				new MigrateResult(Operation.VALIDATE, startedAt, Instant.now(), Duration.ZERO, List.of(), status));
 		return status;
 	}
 
@@ -300,7 +312,8 @@ public final class Migrator {
 			return status();
 		}
 		catch (RuntimeException ex) {
-			// The run's own failure is what matters; a listener then keeps the status it had.
+			// The run's own failure is what matters; a listener then keeps the status it
+			// had.
 			return null;
 		}
 	}

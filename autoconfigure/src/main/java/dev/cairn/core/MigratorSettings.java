@@ -7,35 +7,42 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a {@link Migrator} finds migrations, where it keeps history, and how careful it is with locks; the defaults
- * here are the defaults everywhere (the Boot properties mirror them).
+ * How a {@link Migrator} finds migrations, where it keeps history, and how careful it is
+ * with locks; the defaults here are the defaults everywhere (the Boot properties mirror
+ * them).
  *
- * @param locations where migration files live: {@code classpath:}, {@code file:} or {@code filesystem:} prefixed
- * @param table the history table, optionally schema-qualified ({@code audit.cairn_history})
- * @param schema the schema for the history table when {@code table} is not qualified, or {@code null} for the
- * connection's current schema
+ * @param locations where migration files live: {@code classpath:}, {@code file:} or
+ * {@code filesystem:} prefixed
+ * @param table the history table, optionally schema-qualified
+ * ({@code audit.cairn_history})
+ * @param schema the schema for the history table when {@code table} is not qualified, or
+ * {@code null} for the connection's current schema
  * @param createSchema whether to create that schema when it is missing
  * @param lockTimeout the {@code lock_timeout} each migration runs with
- * @param lockRetries how many times at most a migration that hit {@code lock_timeout} is retried, or {@code null}
- * to retry for as long as {@code lockRetryBudget} lasts
- * @param statementTimeout the {@code statement_timeout} each migration runs with, or {@code null} for the server's
- * @param lockWaitTimeout how long to wait for another instance's migration lock before giving up
+ * @param lockRetries how many times at most a migration that hit {@code lock_timeout} is
+ * retried, or {@code null} to retry for as long as {@code lockRetryBudget} lasts
+ * @param statementTimeout the {@code statement_timeout} each migration runs with, or
+ * {@code null} for the server's
+ * @param lockWaitTimeout how long to wait for another instance's migration lock before
+ * giving up
  * @param outOfOrder whether a pending version below the highest applied one may run
  * @param ignoreMissing whether an applied migration whose file is gone is tolerated
  * @param target the highest version to migrate to, or {@code null} for all
- * @param baselineVersion the version to record as a baseline when the history table is empty, so that files up to
- * it are never run on a database that already has their schema; or {@code null}
- * @param lockRetryBudget how long a migration that keeps hitting {@code lock_timeout} goes on retrying, from its
- * first attempt, before it gives up naming the blocker
- * @param concurrentWaitTimeout the {@code lock_timeout} of statements that only wait for older transactions to
- * end ({@code CREATE/DROP INDEX CONCURRENTLY}, {@code REINDEX CONCURRENTLY}), which block no reads or writes
- * while they wait
- * @param keepAppliedText whether the history keeps the compressed normalised text of each applied SQL file (up to
- * 1 MiB), so that an edited file's error shows what changed
+ * @param baselineVersion the version to record as a baseline when the history table is
+ * empty, so that files up to it are never run on a database that already has their
+ * schema; or {@code null}
+ * @param lockRetryBudget how long a migration that keeps hitting {@code lock_timeout}
+ * goes on retrying, from its first attempt, before it gives up naming the blocker
+ * @param concurrentWaitTimeout the {@code lock_timeout} of statements that only wait for
+ * older transactions to end ({@code CREATE/DROP INDEX CONCURRENTLY},
+ * {@code REINDEX CONCURRENTLY}), which block no reads or writes while they wait
+ * @param keepAppliedText whether the history keeps the compressed normalised text of each
+ * applied SQL file (up to 1 MiB), so that an edited file's error shows what changed
  * @param lint what a run does with lint findings in the migrations it is about to apply
  * @param placeholders values of Flyway's {@code ${name}} placeholders in Flyway files
- * @param adoptFrom the history table of another runner to adopt when Cairn's own is empty, or {@code null} to look
- * for Flyway's {@code flyway_schema_history} (or its older {@code schema_version})
+ * @param adoptFrom the history table of another runner to adopt when Cairn's own is
+ * empty, or {@code null} to look for Flyway's {@code flyway_schema_history} (or its older
+ * {@code schema_version})
  */
 public record MigratorSettings(List<String> locations, String table, @Nullable String schema, boolean createSchema,
 		Duration lockTimeout, @Nullable Integer lockRetries, Duration lockRetryBudget, Duration concurrentWaitTimeout,
@@ -50,15 +57,21 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 	public static final String DEFAULT_TABLE = "cairn_history";
 
 	/**
-	 * The default {@code lock_timeout} of each migration: the longest a migration queued for a lock makes
-	 * application queries on that table wait behind it.
+	 * The default {@code lock_timeout} of each migration: the longest a migration queued
+	 * for a lock makes application queries on that table wait behind it.
 	 */
 	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
 
-	/** How long by default a migration that keeps hitting {@code lock_timeout} goes on retrying. */
+	/**
+	 * How long by default a migration that keeps hitting {@code lock_timeout} goes on
+	 * retrying.
+	 */
 	public static final Duration DEFAULT_LOCK_RETRY_BUDGET = Duration.ofMinutes(5);
 
-	/** The default {@code lock_timeout} of a concurrent index build, which waits harmlessly. */
+	/**
+	 * The default {@code lock_timeout} of a concurrent index build, which waits
+	 * harmlessly.
+	 */
 	public static final Duration DEFAULT_CONCURRENT_WAIT_TIMEOUT = Duration.ofMinutes(30);
 
 	/** How long to wait for the migration lock by default. */
@@ -68,8 +81,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 		locations = List.copyOf(locations);
 		placeholders = Map.copyOf(placeholders);
 		if (locations.isEmpty()) {
-			throw new MigrationException("cairn.locations is empty. Name at least one location, for example "
-					+ DEFAULT_LOCATION + ".");
+			throw new MigrationException(
+					"cairn.locations is empty. Name at least one location, for example " + DEFAULT_LOCATION + ".");
 		}
 		if (lockRetries != null && lockRetries < 0) {
 			throw new MigrationException("cairn.lock-retries is " + lockRetries + ". Use 0 or more, or leave it unset "
@@ -81,8 +94,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 
 	private static void checkVersion(String setting, @Nullable String version) {
 		if (version != null && !MigrationVersion.isVersion(version)) {
-			throw new MigrationException(setting + " '" + version + "' is not a version. Use digits, optionally "
-					+ "dotted (0, 3, 1.2).");
+			throw new MigrationException(
+					setting + " '" + version + "' is not a version. Use digits, optionally " + "dotted (0, 3, 1.2).");
 		}
 	}
 

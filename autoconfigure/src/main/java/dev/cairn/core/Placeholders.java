@@ -11,9 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Flyway's {@code ${name}} placeholders, replaced in Flyway files before they are parsed: the values of
- * {@code cairn.placeholders.*} and Flyway's built-ins {@code ${flyway:defaultSchema}}, {@code ${flyway:user}},
- * {@code ${flyway:database}}, {@code ${flyway:table}}, {@code ${flyway:filename}} and {@code ${flyway:timestamp}}.
+ * Flyway's {@code ${name}} placeholders, replaced in Flyway files before they are parsed:
+ * the values of {@code cairn.placeholders.*} and Flyway's built-ins
+ * {@code ${flyway:defaultSchema}}, {@code ${flyway:user}}, {@code ${flyway:database}},
+ * {@code ${flyway:table}}, {@code ${flyway:filename}} and {@code ${flyway:timestamp}}.
  * Names are read in any letter case, as Flyway reads them.
  */
 final class Placeholders {
@@ -28,7 +29,8 @@ final class Placeholders {
 	}
 
 	/**
-	 * Collects the values for one run: the configured ones and the built-ins, which come from the connection.
+	 * Collects the values for one run: the configured ones and the built-ins, which come
+	 * from the connection.
 	 * @param connection the working connection
 	 * @param settings the settings, with the configured placeholders
 	 * @param table the history table's name, unqualified
@@ -38,7 +40,8 @@ final class Placeholders {
 		Map<String, String> values = new HashMap<>();
 		settings.placeholders().forEach((name, value) -> values.put(name.toLowerCase(Locale.ROOT), value));
 		try (Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT current_user, current_database(), current_schema()")) {
+				ResultSet result = statement
+					.executeQuery("SELECT current_user, current_database(), current_schema()")) {
 			result.next();
 			values.put("flyway:user", result.getString(1));
 			values.put("flyway:database", result.getString(2));
@@ -54,11 +57,14 @@ final class Placeholders {
 	}
 
 	/**
-	 * Replaces every placeholder in a file's text, comments and quoted text included, as Flyway does.
-	 * @param script the file name, the value of {@code ${flyway:filename}} and for messages
+	 * Replaces every placeholder in a file's text, comments and quoted text included, as
+	 * Flyway does.
+	 * @param script the file name, the value of {@code ${flyway:filename}} and for
+	 * messages
 	 * @param text the file's text
 	 * @return the text with every placeholder replaced
-	 * @throws MigrationException naming the file, the line and the property to set for a placeholder without a value
+	 * @throws MigrationException naming the file, the line and the property to set for a
+	 * placeholder without a value
 	 */
 	String replace(String script, String text) {
 		int start = text.indexOf("${");
@@ -78,7 +84,8 @@ final class Placeholders {
 			String value = key.equals("flyway:filename") ? script : this.values.get(key);
 			if (value == null) {
 				throw fail(script, text, start, key.startsWith("flyway:")
-						? "placeholder ${" + name + "} is not one of Flyway's built-ins that Cairn provides (" + BUILT_INS
+						? "placeholder ${" + name + "} is not one of Flyway's built-ins that Cairn provides ("
+								+ BUILT_INS
 								+ "). Replace it with a placeholder of your own and set that in cairn.placeholders."
 						: "placeholder ${" + name + "} has no value. Set cairn.placeholders." + name + " (Cairn also "
 								+ "reads spring.flyway.placeholders." + name + "), or add placeholderReplacement=false "
@@ -93,8 +100,8 @@ final class Placeholders {
 
 	private static MigrationException fail(String script, String text, int offset, String message) {
 		int[] position = SqlLexer.lineAndColumn(text, offset);
-		return MigrationException.inFile(script, position[0], position[1], "Migration " + script + ", line "
-				+ position[0] + ", column " + position[1] + ": " + message);
+		return MigrationException.inFile(script, position[0], position[1],
+				"Migration " + script + ", line " + position[0] + ", column " + position[1] + ": " + message);
 	}
 
 }

@@ -11,15 +11,18 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Repairs what stops a run, and never records as applied a statement that did not run unless told to.
+ * Repairs what stops a run, and never records as applied a statement that did not run
+ * unless told to.
  * <p>
- * A failed non-transactional migration is resumed at the statement after the last one that ran, with the file as it
- * stands: unchanged, or edited to fix the failed statement, as long as the statements that already ran are
- * unchanged (compared with the text the history kept when it failed). One whose already-run statements changed is
- * refused, naming the statement; {@code markApplied} names the versions the user completed by hand, which are
- * then recorded without running anything. An applied migration whose file was edited has its new checksum
- * accepted; none of the edit runs, and the result says so. Every decision is made before anything is recorded, so
- * a refusal leaves the history as it was.
+ * A failed non-transactional migration is resumed at the statement after the last one
+ * that ran, with the file as it stands: unchanged, or edited to fix the failed statement,
+ * as long as the statements that already ran are unchanged (compared with the text the
+ * history kept when it failed). One whose already-run statements changed is refused,
+ * naming the statement; {@code markApplied} names the versions the user completed by
+ * hand, which are then recorded without running anything. An applied migration whose file
+ * was edited has its new checksum accepted; none of the edit runs, and the result says
+ * so. Every decision is made before anything is recorded, so a refusal leaves the history
+ * as it was.
  */
 final class Repair {
 
@@ -54,16 +57,18 @@ final class Repair {
 		String version = Objects.requireNonNull(info.version());
 		ResolvedMigration migration = run.resolved(version);
 		if (migration == null) {
-			return new Step(info, "its file is gone: recorded as not applied", () -> run.insert(new HistoryTable.Row(
-					version, info.description(), MigrationType.ROLLBACK, info.script(), info.appliedChecksum())));
+			return new Step(info, "its file is gone: recorded as not applied",
+					() -> run.insert(new HistoryTable.Row(version, info.description(), MigrationType.ROLLBACK,
+							info.script(), info.appliedChecksum())));
 		}
 		AppliedMigration failedRow = run.lastRow(version);
 		int from = (failedRow.statementsDone() != null) ? failedRow.statementsDone() : 0;
 		SqlScript script = SqlScript.parse(migration.script(), migration.text());
 		int total = script.statements().size();
 		if (markApplied) {
-			return new Step(info, "recorded as applied without running " + MigrationPlan.statements(from + 1, total)
-					+ ", as cairn.repair.mark-applied=" + version + " asked (you completed it by hand)",
+			return new Step(info,
+					"recorded as applied without running " + MigrationPlan.statements(from + 1, total)
+							+ ", as cairn.repair.mark-applied=" + version + " asked (you completed it by hand)",
 					() -> run.insert(new HistoryTable.Row(version, info.description(), MigrationType.REPAIR,
 							migration.script(), migration.checksum())));
 		}
@@ -78,21 +83,24 @@ final class Repair {
 	}
 
 	/**
-	 * Refuses to resume an edited file when a statement that already ran is not what ran: running the rest would
-	 * leave the database different from a fresh install of the file.
+	 * Refuses to resume an edited file when a statement that already ran is not what ran:
+	 * running the rest would leave the database different from a fresh install of the
+	 * file.
 	 */
 	private static void refuseIfRunPartChanged(LockedRun run, ResolvedMigration migration, AppliedMigration failedRow,
 			SqlScript script, int from) throws SQLException {
 		String ran = run.history.appliedTexts(run.connection, List.of(failedRow.installedRank()))
 			.get(failedRow.installedRank());
 		String version = String.valueOf(migration.version());
-		String choices = "If you completed the migration by hand, run repair with cairn.repair.mark-applied="
-				+ version + " to record it as applied without running anything.";
+		String choices = "If you completed the migration by hand, run repair with cairn.repair.mark-applied=" + version
+				+ " to record it as applied without running anything.";
 		if (ran == null) {
-			throw MigrationException.inFile(migration.script(), "Cannot resume " + migration.script() + ": it was "
-					+ "edited after it failed at statement " + (from + 1) + ", and the history did not keep the text "
-					+ "that ran, so Cairn cannot tell whether " + MigrationPlan.statements(1, from) + " changed. Restore the "
-					+ "file as it was when it failed to resume it. " + choices, null);
+			throw MigrationException.inFile(migration.script(),
+					"Cannot resume " + migration.script() + ": it was " + "edited after it failed at statement "
+							+ (from + 1) + ", and the history did not keep the text "
+							+ "that ran, so Cairn cannot tell whether " + MigrationPlan.statements(1, from)
+							+ " changed. Restore the " + "file as it was when it failed to resume it. " + choices,
+					null);
 		}
 		List<SqlStatement> before = SqlScript.parse(migration.script(), ran).statements();
 		for (int i = 0; i < from; i++) {

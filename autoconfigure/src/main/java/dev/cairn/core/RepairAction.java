@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One thing {@link Migrator#repair()} did, also recorded in the history table.
  *
- * @param version the version of the repaired migration, or {@code null} for a repeatable one
+ * @param version the version of the repaired migration, or {@code null} for a repeatable
+ * one
  * @param script the file name
  * @param action what was done, in a sentence
  */

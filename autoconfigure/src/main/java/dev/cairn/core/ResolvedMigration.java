@@ -7,19 +7,22 @@ import org.jspecify.annotations.Nullable;
  *
  * @param version the version, or {@code null} for a repeatable migration
  * @param description the description, underscores read as spaces
- * @param type {@link MigrationType#SQL}, {@link MigrationType#SQL_NO_TX}, {@link MigrationType#REPEATABLE} or
- * {@link MigrationType#JAVA}
- * @param script the file name, without the location path, or the Java migration's class name
+ * @param type {@link MigrationType#SQL}, {@link MigrationType#SQL_NO_TX},
+ * {@link MigrationType#REPEATABLE} or {@link MigrationType#JAVA}
+ * @param script the file name, without the location path, or the Java migration's class
+ * name
  * @param location where the file was found (or the bean's class), for messages
- * @param text the file text, BOM stripped, line endings as in the file; empty for a Java migration
- * @param checksum {@code sha256:} and the hex digest of the normalised text, or a Java migration's own checksum
+ * @param text the file text, BOM stripped, line endings as in the file; empty for a Java
+ * migration
+ * @param checksum {@code sha256:} and the hex digest of the normalised text, or a Java
+ * migration's own checksum
  * @param down the down file that undoes this migration, or {@code null}
  * @param java the Java migration, or {@code null} for a file
- * @param flyway how Flyway runs the file, for a file with a Flyway name (and the repeatable files beside such
- * files); {@code null} for Cairn's own names
+ * @param flyway how Flyway runs the file, for a file with a Flyway name (and the
+ * repeatable files beside such files); {@code null} for Cairn's own names
  */
-record ResolvedMigration(@Nullable MigrationVersion version, String description, MigrationType type,
-		String script, String location, String text, @Nullable String checksum, @Nullable ResolvedMigration down,
+record ResolvedMigration(@Nullable MigrationVersion version, String description, MigrationType type, String script,
+		String location, String text, @Nullable String checksum, @Nullable ResolvedMigration down,
 		@Nullable JavaMigration java, @Nullable FlywayFile flyway) {
 
 	ResolvedMigration(@Nullable MigrationVersion version, String description, MigrationType type, String script,
@@ -58,7 +61,8 @@ record ResolvedMigration(@Nullable MigrationVersion version, String description,
 	}
 
 	/**
-	 * Tells whether this migration is re-applied whenever it changes instead of having a version.
+	 * Tells whether this migration is re-applied whenever it changes instead of having a
+	 * version.
 	 * @return whether it is repeatable
 	 */
 	public boolean repeatable() {

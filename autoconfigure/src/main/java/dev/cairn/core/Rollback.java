@@ -11,9 +11,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Undoes applied migrations, newest first, each with its down file (or Java rollback) in its own transaction
- * together with its {@code ROLLBACK} history row. Every migration to undo must have a down file, which is checked,
- * and every down file parsed, before anything runs.
+ * Undoes applied migrations, newest first, each with its down file (or Java rollback) in
+ * its own transaction together with its {@code ROLLBACK} history row. Every migration to
+ * undo must have a down file, which is checked, and every down file parsed, before
+ * anything runs.
  */
 final class Rollback {
 
@@ -26,7 +27,8 @@ final class Rollback {
 	 * Undoes what {@code choose} picks from the applied migrations.
 	 * @param run the locked run
 	 * @param choose picks the migrations to undo from the applied ones, newest first
-	 * @param what how the rollback reads in a message ("to version 3", "of the last 2", "of everything")
+	 * @param what how the rollback reads in a message ("to version 3", "of the last 2",
+	 * "of everything")
 	 */
 	static void run(LockedRun run, Function<List<ResolvedMigration>, List<ResolvedMigration>> choose, String what)
 			throws SQLException {

@@ -14,12 +14,14 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The history table of a runner other than Flyway, named by {@code cairn.adopt-from}, read so that Cairn can adopt
- * it: a table with a column of file names (a hand-written runner's {@code schema_migrations(filename, applied_at)},
- * a {@code _migrations} table), dbmate's {@code schema_migrations(version)} with one row per applied version, or
- * golang-migrate's {@code schema_migrations(version, dirty)}, whose one row is the last version applied. Each row
- * becomes an {@link MigrationType#ADOPTED} row with Cairn's checksum of its file and the row's time where it has
- * one; a row whose file is gone is refused, since these runners keep no checksum to tell what it was.
+ * The history table of a runner other than Flyway, named by {@code cairn.adopt-from},
+ * read so that Cairn can adopt it: a table with a column of file names (a hand-written
+ * runner's {@code schema_migrations(filename, applied_at)}, a {@code _migrations} table),
+ * dbmate's {@code schema_migrations(version)} with one row per applied version, or
+ * golang-migrate's {@code schema_migrations(version, dirty)}, whose one row is the last
+ * version applied. Each row becomes an {@link MigrationType#ADOPTED} row with Cairn's
+ * checksum of its file and the row's time where it has one; a row whose file is gone is
+ * refused, since these runners keep no checksum to tell what it was.
  */
 final class RunnerHistory {
 
@@ -39,8 +41,8 @@ final class RunnerHistory {
 	 * @param columns its columns
 	 * @param resolved the migrations that exist
 	 * @return the rows Cairn writes, in the table's order
-	 * @throws MigrationException for a table Cairn cannot read, a dirty golang-migrate version or a row without a
-	 * file
+	 * @throws MigrationException for a table Cairn cannot read, a dirty golang-migrate
+	 * version or a row without a file
 	 */
 	static List<AppliedMigration> map(Connection connection, HistoryTable table, Set<String> columns,
 			List<ResolvedMigration> resolved) throws SQLException {
@@ -55,9 +57,9 @@ final class RunnerHistory {
 					: byVersion(connection, table, time, user, resolved);
 		}
 		throw new MigrationException("Table " + table.displayName() + " (cairn.adopt-from) is neither Flyway's "
-				+ "history table nor one Cairn can read: it needs a column of file names (" + String.join(", ",
-						FILE_COLUMNS) + ") or of versions (version). Name the runner's history table, or remove "
-				+ "cairn.adopt-from.");
+				+ "history table nor one Cairn can read: it needs a column of file names ("
+				+ String.join(", ", FILE_COLUMNS)
+				+ ") or of versions (version). Name the runner's history table, or remove " + "cairn.adopt-from.");
 	}
 
 	private static List<AppliedMigration> byFile(Connection connection, HistoryTable table, String file,
@@ -147,8 +149,8 @@ final class RunnerHistory {
 	}
 
 	/**
-	 * Finds the file a row names: by its name, its name without {@code .sql} (or {@code .up.sql}), or the last part
-	 * of a path.
+	 * Finds the file a row names: by its name, its name without {@code .sql} (or
+	 * {@code .up.sql}), or the last part of a path.
 	 */
 	private static @Nullable ResolvedMigration byName(List<ResolvedMigration> resolved, @Nullable String value) {
 		if (value == null) {
@@ -198,7 +200,8 @@ final class RunnerHistory {
 			return (on != null) ? on.toInstant() : null;
 		}
 		catch (SQLException ex) {
-			// A time column Cairn cannot read as a time: the row is adopted at the time of adoption.
+			// A time column Cairn cannot read as a time: the row is adopted at the time
+			// of adoption.
 			return null;
 		}
 	}

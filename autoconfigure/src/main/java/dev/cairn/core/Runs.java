@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
 import dev.cairn.core.MigrateResult.Operation;
 
 /**
- * How every verb of a {@link Migrator} runs and reports: under the migration lock, telling the listener how it
- * ended (the result once the lock is released, or the failure with the status as it stands after it), and turning
- * a database failure into the one exception users catch.
+ * How every verb of a {@link Migrator} runs and reports: under the migration lock,
+ * telling the listener how it ended (the result once the lock is released, or the failure
+ * with the status as it stands after it), and turning a database failure into the one
+ * exception users catch.
  */
 final class Runs {
 
@@ -42,11 +43,12 @@ final class Runs {
 	}
 
 	/**
-	 * Runs a verb under the migration lock and tells the listener how it ended: the result after the lock is
-	 * released, or the failure with the status as it stands after it.
+	 * Runs a verb under the migration lock and tells the listener how it ended: the
+	 * result after the lock is released, or the failure with the status as it stands
+	 * after it.
 	 */
-	<T> Outcome<T> underLock(Operation operation, @Nullable List<ResolvedMigration> resolved,
-			Instant startedAt, LockedBody<T> body) {
+	<T> Outcome<T> underLock(Operation operation, @Nullable List<ResolvedMigration> resolved, Instant startedAt,
+			LockedBody<T> body) {
 		LockedRun run = null;
 		try {
 			run = LockedRun.open(this.dataSource, this.history, this.settings, this.listener,
@@ -64,8 +66,7 @@ final class Runs {
 		}
 	}
 
-	MigrationException failed(Operation operation, Instant startedAt, @Nullable MigrationStatus status,
-			Exception ex) {
+	MigrationException failed(Operation operation, Instant startedAt, @Nullable MigrationStatus status, Exception ex) {
 		return failed(operation, startedAt, Duration.ZERO, status, ex);
 	}
 

@@ -11,8 +11,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The settings each migration runs with, and the statements that put the working session back as it was after
- * one: to the defaults, then to the settings the connection had before the first migration ran.
+ * The settings each migration runs with, and the statements that put the working session
+ * back as it was after one: to the defaults, then to the settings the connection had
+ * before the first migration ran.
  */
 final class SessionSettings {
 
@@ -33,7 +34,8 @@ final class SessionSettings {
 	}
 
 	/**
-	 * Returns the {@code lock_timeout} a migration runs with: its file's directive, or the run's setting.
+	 * Returns the {@code lock_timeout} a migration runs with: its file's directive, or
+	 * the run's setting.
 	 */
 	Duration lockTimeout(@Nullable SqlScript script) {
 		return (script != null && script.lockTimeout() != null) ? script.lockTimeout() : this.settings.lockTimeout();
@@ -49,16 +51,19 @@ final class SessionSettings {
 			sql.add(set + "statement_timeout = " + statementTimeout.toMillis());
 		}
 		if (checksClientConnection()) {
-			// A runner killed mid-statement must not leave its statement running, holding its locks, until it ends.
+			// A runner killed mid-statement must not leave its statement running, holding
+			// its locks, until it ends.
 			sql.add(set + "client_connection_check_interval = 1000");
 		}
 		return sql;
 	}
 
 	/**
-	 * Returns the SQL that resets the session after a migration: to the defaults, and then to the settings the
-	 * connection had before the first migration ran ({@code application_name}, a pool's {@code search_path} or
-	 * role), which {@code RESET ALL} alone would lose. The first call, before any migration runs, records them.
+	 * Returns the SQL that resets the session after a migration: to the defaults, and
+	 * then to the settings the connection had before the first migration ran
+	 * ({@code application_name}, a pool's {@code search_path} or role), which
+	 * {@code RESET ALL} alone would lose. The first call, before any migration runs,
+	 * records them.
 	 */
 	List<String> resetSession() throws SQLException {
 		if (this.resetSession == null) {
@@ -79,9 +84,9 @@ final class SessionSettings {
 	}
 
 	/**
-	 * Tells whether the server can notice a vanished client during a statement: PostgreSQL 14 and later, on the
-	 * platforms that support it (not Windows), which is found out once by trying, in autocommit, before the first
-	 * migration.
+	 * Tells whether the server can notice a vanished client during a statement:
+	 * PostgreSQL 14 and later, on the platforms that support it (not Windows), which is
+	 * found out once by trying, in autocommit, before the first migration.
 	 */
 	private boolean checksClientConnection() {
 		if (this.checksClientConnection == null) {

@@ -7,10 +7,11 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A SQL file that runs at a point of every migrate run rather than once, named as Flyway names its callbacks so
- * that teams switching keep theirs: {@code beforeMigrate.sql}, {@code beforeEachMigrate.sql},
- * {@code afterEachMigrate.sql}, {@code afterMigrate.sql} and {@code afterMigrateError.sql}, each also as
- * {@code <event>__<description>.sql}. Callbacks of one event run in file-name order, each in its own transaction.
+ * A SQL file that runs at a point of every migrate run rather than once, named as Flyway
+ * names its callbacks so that teams switching keep theirs: {@code beforeMigrate.sql},
+ * {@code beforeEachMigrate.sql}, {@code afterEachMigrate.sql}, {@code afterMigrate.sql}
+ * and {@code afterMigrateError.sql}, each also as {@code <event>__<description>.sql}.
+ * Callbacks of one event run in file-name order, each in its own transaction.
  *
  * @param event when it runs
  * @param script the file name
@@ -29,9 +30,8 @@ record SqlCallback(Event event, String script, String location, String text) {
 	 */
 	static @Nullable Event eventOf(String name) {
 		Matcher matcher = NAME.matcher(name);
-		return matcher.matches() ? Event.valueOf(matcher.group(1)
-			.replaceAll("([a-z])([A-Z])", "$1_$2")
-			.toUpperCase(Locale.ROOT)) : null;
+		return matcher.matches()
+				? Event.valueOf(matcher.group(1).replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)) : null;
 	}
 
 	/**
@@ -51,7 +51,10 @@ record SqlCallback(Event event, String script, String location, String text) {
 		/** After the last migration, also when nothing was pending. */
 		AFTER_MIGRATE,
 
-		/** After a migration failed; its own failure is added to the run's error, never replacing it. */
+		/**
+		 * After a migration failed; its own failure is added to the run's error, never
+		 * replacing it.
+		 */
 		AFTER_MIGRATE_ERROR
 
 	}

@@ -1,7 +1,8 @@
 package dev.cairn.core;
 
 /**
- * The character classes and comment rules of PostgreSQL's SQL text that the lexer and the keyword reader share.
+ * The character classes and comment rules of PostgreSQL's SQL text that the lexer and the
+ * keyword reader share.
  */
 final class SqlChars {
 
@@ -9,7 +10,8 @@ final class SqlChars {
 	}
 
 	/**
-	 * Returns the offset just past a block comment that starts at {@code from}, or -1 when it never ends.
+	 * Returns the offset just past a block comment that starts at {@code from}, or -1
+	 * when it never ends.
 	 */
 	static int blockCommentEnd(String text, int from) {
 		int depth = 0;

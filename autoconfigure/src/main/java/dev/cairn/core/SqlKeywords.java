@@ -5,8 +5,8 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the leading keywords of a statement, skipping whitespace and comments between them, to tell what kind of
- * statement it is.
+ * Reads the leading keywords of a statement, skipping whitespace and comments between
+ * them, to tell what kind of statement it is.
  */
 final class SqlKeywords {
 
@@ -43,7 +43,10 @@ final class SqlKeywords {
 		};
 	}
 
-	/** Returns what follows {@code BEGIN [WORK | TRANSACTION]} or {@code START TRANSACTION}. */
+	/**
+	 * Returns what follows {@code BEGIN [WORK | TRANSACTION]} or
+	 * {@code START TRANSACTION}.
+	 */
 	static String transactionModes(String sql) {
 		SqlKeywords keywords = new SqlKeywords(sql);
 		keywords.next();
@@ -56,8 +59,9 @@ final class SqlKeywords {
 	}
 
 	/**
-	 * Tells whether a statement surely returns no rows, so that it may go into a JDBC batch (where a result set is an
-	 * error). Conservative: anything that might return rows, or that the batch cannot carry, says no.
+	 * Tells whether a statement surely returns no rows, so that it may go into a JDBC
+	 * batch (where a result set is an error). Conservative: anything that might return
+	 * rows, or that the batch cannot carry, says no.
 	 */
 	static boolean returnsNoRows(SqlStatement statement) {
 		if (statement.copyData() != null) {
@@ -69,8 +73,10 @@ final class SqlKeywords {
 		}
 		return switch (first) {
 			case "CREATE", "ALTER", "DROP", "COMMENT", "GRANT", "REVOKE", "TRUNCATE", "DO", "SET", "RESET", "LOCK",
-					"REFRESH", "SECURITY", "ANALYZE" -> true;
-			case "INSERT", "UPDATE", "DELETE", "MERGE" -> !statement.sql().toUpperCase(Locale.ROOT).contains("RETURNING");
+					"REFRESH", "SECURITY", "ANALYZE" ->
+				true;
+			case "INSERT", "UPDATE", "DELETE", "MERGE" ->
+				!statement.sql().toUpperCase(Locale.ROOT).contains("RETURNING");
 			default -> false;
 		};
 	}
@@ -100,14 +106,17 @@ final class SqlKeywords {
 					yield "REINDEX CONCURRENTLY";
 				}
 				// These reindex table by table, committing as they go.
-				yield ("SCHEMA".equals(kind) || "SYSTEM".equals(kind) || "DATABASE".equals(kind))
-						? "REINDEX " + kind : null;
+				yield ("SCHEMA".equals(kind) || "SYSTEM".equals(kind) || "DATABASE".equals(kind)) ? "REINDEX " + kind
+						: null;
 			}
 			default -> null;
 		};
 	}
 
-	/** Returns the next keyword in upper case, "(" for a parenthesised list, or null at anything else. */
+	/**
+	 * Returns the next keyword in upper case, "(" for a parenthesised list, or null at
+	 * anything else.
+	 */
 	private @Nullable String next() {
 		while (this.pos < this.sql.length()) {
 			char c = this.sql.charAt(this.pos);
@@ -115,7 +124,8 @@ final class SqlKeywords {
 				this.pos++;
 			}
 			else if (this.sql.startsWith("--", this.pos)) {
-				while (this.pos < this.sql.length() && this.sql.charAt(this.pos) != '\n' && this.sql.charAt(this.pos) != '\r') {
+				while (this.pos < this.sql.length() && this.sql.charAt(this.pos) != '\n'
+						&& this.sql.charAt(this.pos) != '\r') {
 					this.pos++;
 				}
 			}

@@ -17,17 +17,20 @@ import static dev.cairn.core.SqlChars.isSpace;
 /**
  * Splits PostgreSQL SQL text into its top-level statements the way {@code psql} does.
  * <p>
- * One pass, left to right, without backtracking: quoted strings ({@code '…'} with {@code ''}, {@code E'…'} with
- * backslash escapes, {@code U&'…'}), quoted identifiers, dollar quotes and comments (block comments nest) are skipped
- * whole, so a semicolon ends a statement only outside them, outside parentheses, and outside the
- * {@code BEGIN ATOMIC … END} body of a function or procedure. Like psql, that body is found by counting the words
- * {@code BEGIN}, {@code CASE} and {@code END} once a statement starts with
- * {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE}. Plain strings follow {@code standard_conforming_strings = on}, so a
- * backslash in them is an ordinary character. The data lines after {@code COPY … FROM stdin;} are read up to their
- * {@code \.} line; a backslash anywhere else outside quotes and comments starts a psql meta-command and is an error.
- * A statement's text runs from its first token through its last token: whitespace and comments before it, and
- * before its semicolon, are left out. Lines end at {@code \n}, {@code \r\n} or a lone {@code \r}; columns count
- * Unicode code points, as PostgreSQL's error positions do.
+ * One pass, left to right, without backtracking: quoted strings ({@code '…'} with
+ * {@code ''}, {@code E'…'} with backslash escapes, {@code U&'…'}), quoted identifiers,
+ * dollar quotes and comments (block comments nest) are skipped whole, so a semicolon ends
+ * a statement only outside them, outside parentheses, and outside the
+ * {@code BEGIN ATOMIC … END} body of a function or procedure. Like psql, that body is
+ * found by counting the words {@code BEGIN}, {@code CASE} and {@code END} once a
+ * statement starts with {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE}. Plain strings
+ * follow {@code standard_conforming_strings = on}, so a backslash in them is an ordinary
+ * character. The data lines after {@code COPY … FROM stdin;} are read up to their
+ * {@code \.} line; a backslash anywhere else outside quotes and comments starts a psql
+ * meta-command and is an error. A statement's text runs from its first token through its
+ * last token: whitespace and comments before it, and before its semicolon, are left out.
+ * Lines end at {@code \n}, {@code \r\n} or a lone {@code \r}; columns count Unicode code
+ * points, as PostgreSQL's error positions do.
  */
 final class SqlLexer {
 
@@ -64,7 +67,8 @@ final class SqlLexer {
 
 	private boolean fromStdin;
 
-	// Statements are found in order, so their positions are computed by walking forward from the previous one.
+	// Statements are found in order, so their positions are computed by walking forward
+	// from the previous one.
 	private int markOffset;
 
 	private int markLine = 1;
@@ -81,16 +85,17 @@ final class SqlLexer {
 	 * Splits SQL text into its top-level statements; empty statements are left out.
 	 * @param sql the whole text of a file
 	 * @return the statements in the order they appear
-	 * @throws SyntaxError if a quote or comment never ends, a psql meta-command appears, or the data of a
-	 * {@code COPY … FROM stdin} has no {@code \.} line
+	 * @throws SyntaxError if a quote or comment never ends, a psql meta-command appears,
+	 * or the data of a {@code COPY … FROM stdin} has no {@code \.} line
 	 */
 	public static List<SqlStatement> split(String sql) {
 		return split(sql, null);
 	}
 
 	/**
-	 * Splits SQL text and reports the offset of each top-level {@code --} comment (the ones outside quotes and COPY
-	 * data) to {@code lineComments}, so that directives can be told from text that only looks like one.
+	 * Splits SQL text and reports the offset of each top-level {@code --} comment (the
+	 * ones outside quotes and COPY data) to {@code lineComments}, so that directives can
+	 * be told from text that only looks like one.
 	 */
 	static List<SqlStatement> split(String sql, @Nullable IntConsumer lineComments) {
 		SqlLexer lexer = new SqlLexer(sql, lineComments);
@@ -102,7 +107,8 @@ final class SqlLexer {
 	 * Finds the line and column of an offset.
 	 * @param text the text
 	 * @param offset an offset in the text, at most its length
-	 * @return the 1-based line and the 1-based column, in code points, as a two-element array
+	 * @return the 1-based line and the 1-based column, in code points, as a two-element
+	 * array
 	 */
 	public static int[] lineAndColumn(String text, int offset) {
 		SqlLexer lexer = new SqlLexer(text, null);
@@ -158,7 +164,8 @@ final class SqlLexer {
 				this.pos++;
 			}
 			case ')' -> {
-				// An unbalanced ')' is PostgreSQL's to report; it must not make later semicolons invisible.
+				// An unbalanced ')' is PostgreSQL's to report; it must not make later
+				// semicolons invisible.
 				this.parens = Math.max(0, this.parens - 1);
 				this.pos++;
 			}
@@ -210,7 +217,8 @@ final class SqlLexer {
 			}
 		}
 		if (this.routine && this.parens == 0) {
-			// CASE ends with END too, so inside a body it must be counted or its END would close the body.
+			// CASE ends with END too, so inside a body it must be counted or its END
+			// would close the body.
 			if (is(from, to, "begin") || (this.atomicDepth > 0 && is(from, to, "case"))) {
 				this.atomicDepth++;
 			}
@@ -241,8 +249,9 @@ final class SqlLexer {
 			}
 		}
 		throw (q == '"')
-				? new SyntaxError(start, "unterminated quoted identifier (it starts here and never ends). "
-						+ "Close it with \" and write a double quote inside it as \"\".")
+				? new SyntaxError(start,
+						"unterminated quoted identifier (it starts here and never ends). "
+								+ "Close it with \" and write a double quote inside it as \"\".")
 				: new SyntaxError(start, "unterminated quoted string (it starts here and never ends). "
 						+ "Close it with ' and write a quote inside it as ''.");
 	}
@@ -250,14 +259,16 @@ final class SqlLexer {
 	private void dollar(int at) {
 		int i = at + 1;
 		if (i < this.length && isIdentifierStart(this.text.charAt(i))) {
-			// A tag is an identifier without '$', so scanning stops at the first '$' or other character.
+			// A tag is an identifier without '$', so scanning stops at the first '$' or
+			// other character.
 			do {
 				i++;
 			}
 			while (i < this.length && this.text.charAt(i) != '$' && isIdentifierPart(this.text.charAt(i)));
 		}
 		if (charAt(i) != '$') {
-			// "$1" is a parameter and "$x" alone is not a quote; either way only the '$' itself is consumed here.
+			// "$1" is a parameter and "$x" alone is not a quote; either way only the '$'
+			// itself is consumed here.
 			this.pos = at + 1;
 			return;
 		}
@@ -283,8 +294,8 @@ final class SqlLexer {
 		if (this.start >= 0) {
 			advanceTo(this.start);
 			String copyData = (terminated && this.fromStdin) ? copyData() : null;
-			this.statements.add(new SqlStatement(this.text.substring(this.start, this.end), this.start,
-					this.markLine, this.markColumn, copyData));
+			this.statements.add(new SqlStatement(this.text.substring(this.start, this.end), this.start, this.markLine,
+					this.markColumn, copyData));
 		}
 		this.start = -1;
 		this.parens = 0;
@@ -299,7 +310,8 @@ final class SqlLexer {
 	}
 
 	private String copyData() {
-		// Text after the semicolon would be either data or SQL; refusing it is better than guessing.
+		// Text after the semicolon would be either data or SQL; refusing it is better
+		// than guessing.
 		while (this.pos < this.length && !isNewline(this.text.charAt(this.pos))) {
 			char c = this.text.charAt(this.pos);
 			if (c == '-' && charAt(this.pos + 1) == '-') {
@@ -321,7 +333,8 @@ final class SqlLexer {
 			while (lineEnd < this.length && !isNewline(this.text.charAt(lineEnd))) {
 				lineEnd++;
 			}
-			if (lineEnd - this.pos == 2 && this.text.charAt(this.pos) == '\\' && this.text.charAt(this.pos + 1) == '.') {
+			if (lineEnd - this.pos == 2 && this.text.charAt(this.pos) == '\\'
+					&& this.text.charAt(this.pos + 1) == '.') {
 				String data = this.text.substring(dataStart, this.pos);
 				this.pos = nextLine(lineEnd);
 				return carriageReturns ? data.replace("\r\n", "\n").replace('\r', '\n') : data;
@@ -338,9 +351,11 @@ final class SqlLexer {
 	}
 
 	/**
-	 * Tells whether a line is one of the {@code \\restrict} / {@code \\unrestrict} guards that pg_dump writes
-	 * around a plain dump since PostgreSQL 17.6, 16.10, 15.14, 14.19 and 13.22; they only limit what psql itself may
-	 * run, and Cairn runs no meta-commands at all, so they are skipped and pg_dump output stays a valid migration.
+	 * Tells whether a line is one of the {@code \\restrict} / {@code \\unrestrict} guards
+	 * that pg_dump writes around a plain dump since PostgreSQL 17.6, 16.10, 15.14, 14.19
+	 * and 13.22; they only limit what psql itself may run, and Cairn runs no
+	 * meta-commands at all, so they are skipped and pg_dump output stays a valid
+	 * migration.
 	 */
 	private boolean isDumpGuard(int at) {
 		return this.text.startsWith("\\restrict ", at) || this.text.startsWith("\\unrestrict ", at);
@@ -371,8 +386,8 @@ final class SqlLexer {
 				this.markLine++;
 				this.markColumn = 1;
 			}
-			else if (c != '\r' && !(Character.isLowSurrogate(c) && i > 0
-					&& Character.isHighSurrogate(this.text.charAt(i - 1)))) {
+			else if (c != '\r'
+					&& !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(this.text.charAt(i - 1)))) {
 				this.markColumn++;
 			}
 		}
@@ -395,7 +410,8 @@ final class SqlLexer {
 	}
 
 	/**
-	 * Thrown when SQL text cannot be split into statements; its message says what is wrong and how to fix it.
+	 * Thrown when SQL text cannot be split into statements; its message says what is
+	 * wrong and how to fix it.
 	 */
 	static final class SyntaxError extends RuntimeException {
 
@@ -408,8 +424,9 @@ final class SqlLexer {
 
 		/**
 		 * Returns where the problem starts.
-		 * @return the offset in the text of the unterminated quote or comment, the meta-command's backslash, or the
-		 * start of the COPY statement whose data does not end
+		 * @return the offset in the text of the unterminated quote or comment, the
+		 * meta-command's backslash, or the start of the COPY statement whose data does
+		 * not end
 		 */
 		public int getOffset() {
 			return this.offset;

@@ -7,11 +7,13 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A SQL migration file read for running: its statements, its directives, and whether it runs in a transaction.
+ * A SQL migration file read for running: its statements, its directives, and whether it
+ * runs in a transaction.
  * <p>
- * Parsing refuses, before anything runs, what would fail or mislead halfway through: unknown or misplaced
- * {@code -- cairn:} directives, transaction control other than a {@code BEGIN; … COMMIT;} wrapper around the whole
- * file (which is dropped so the body runs in Cairn's own transaction), and statements PostgreSQL cannot run inside a
+ * Parsing refuses, before anything runs, what would fail or mislead halfway through:
+ * unknown or misplaced {@code -- cairn:} directives, transaction control other than a
+ * {@code BEGIN; … COMMIT;} wrapper around the whole file (which is dropped so the body
+ * runs in Cairn's own transaction), and statements PostgreSQL cannot run inside a
  * transaction in a file without {@code -- cairn:no-transaction}.
  */
 final class SqlScript {
@@ -43,7 +45,8 @@ final class SqlScript {
 	 * @param scriptName the file name, used in error messages
 	 * @param text the decoded file text, without a byte order mark
 	 * @return the script
-	 * @throws MigrationException naming the file, line and column of the first problem and what to do about it
+	 * @throws MigrationException naming the file, line and column of the first problem
+	 * and what to do about it
 	 */
 	public static SqlScript parse(String scriptName, String text) {
 		return parse(scriptName, text, null);
@@ -53,8 +56,9 @@ final class SqlScript {
 	 * Reads a migration file that Flyway's rules may run outside a transaction.
 	 * @param scriptName the file name, used in error messages
 	 * @param text the decoded file text, without a byte order mark
-	 * @param executeInTransaction {@code false} to run it outside a transaction, {@code true} to run it in one, even
-	 * without (or despite) a {@code -- cairn:no-transaction} directive; {@code null} to let the directive decide
+	 * @param executeInTransaction {@code false} to run it outside a transaction,
+	 * {@code true} to run it in one, even without (or despite) a
+	 * {@code -- cairn:no-transaction} directive; {@code null} to let the directive decide
 	 * @return the script
 	 */
 	static SqlScript parse(String scriptName, String text, @Nullable Boolean executeInTransaction) {
@@ -74,8 +78,8 @@ final class SqlScript {
 		int sqlStart = statements.isEmpty() ? text.length() : statements.get(0).offset();
 		Directives directives = Directives.read(scriptName, text, directiveOffsets, sqlStart);
 		boolean transactional = (executeInTransaction != null) ? executeInTransaction : !directives.noTransaction();
-		return new SqlScript(scriptName, text, statementsToRun(scriptName, statements, transactional),
-				transactional, directives.lockTimeout(), directives.statementTimeout());
+		return new SqlScript(scriptName, text, statementsToRun(scriptName, statements, transactional), transactional,
+				directives.lockTimeout(), directives.statementTimeout());
 	}
 
 	private static List<SqlStatement> statementsToRun(String name, List<SqlStatement> statements,
@@ -94,18 +98,21 @@ final class SqlScript {
 					+ "in one transaction.");
 		}
 		if (opens && !closes) {
-			throw error(name, first, opening + " at the start of the file has no matching COMMIT at its end. "
-					+ "Cairn runs the body of a file wrapped in BEGIN; ... COMMIT; in its own transaction: "
-					+ "end the file with COMMIT; or remove this statement.");
+			throw error(name, first,
+					opening + " at the start of the file has no matching COMMIT at its end. "
+							+ "Cairn runs the body of a file wrapped in BEGIN; ... COMMIT; in its own transaction: "
+							+ "end the file with COMMIT; or remove this statement.");
 		}
 		if (closes && !opens) {
-			throw error(name, last, closing + " at the end of the file has no matching BEGIN at its start. "
-					+ "Cairn runs the body of a file wrapped in BEGIN; ... COMMIT; in its own transaction: "
-					+ "start the file with BEGIN; or remove this statement.");
+			throw error(name, last,
+					closing + " at the end of the file has no matching BEGIN at its start. "
+							+ "Cairn runs the body of a file wrapped in BEGIN; ... COMMIT; in its own transaction: "
+							+ "start the file with BEGIN; or remove this statement.");
 		}
 		List<SqlStatement> toRun = new ArrayList<>(count);
 		if (opens) {
-			// The wrapper goes, but the transaction modes it asked for must still apply to Cairn's transaction.
+			// The wrapper goes, but the transaction modes it asked for must still apply
+			// to Cairn's transaction.
 			String modes = SqlKeywords.transactionModes(first.sql());
 			if (!modes.isEmpty()) {
 				toRun.add(new SqlStatement("SET TRANSACTION " + modes, first.offset(), first.line(), first.column(),
@@ -123,9 +130,10 @@ final class SqlScript {
 			}
 			String outsideOnly = transactional ? SqlKeywords.outsideTransactionOnly(statement.sql()) : null;
 			if (outsideOnly != null) {
-				throw error(name, statement, outsideOnly + " cannot run inside a transaction. Add "
-						+ "\"-- cairn:no-transaction\" as the first line of " + name
-						+ "; Cairn then runs its statements one by one outside a transaction.");
+				throw error(name, statement,
+						outsideOnly + " cannot run inside a transaction. Add "
+								+ "\"-- cairn:no-transaction\" as the first line of " + name
+								+ "; Cairn then runs its statements one by one outside a transaction.");
 			}
 			toRun.add(statement);
 		}
@@ -141,7 +149,8 @@ final class SqlScript {
 	}
 
 	/**
-	 * Returns the statements to run, without a {@code BEGIN}/{@code COMMIT} wrapper the file may have had.
+	 * Returns the statements to run, without a {@code BEGIN}/{@code COMMIT} wrapper the
+	 * file may have had.
 	 * @return the statements in file order
 	 */
 	public List<SqlStatement> statements() {
@@ -204,10 +213,11 @@ final class SqlScript {
 	}
 
 	/**
-	 * Locates a position PostgreSQL reported for an error in one of this file's statements.
+	 * Locates a position PostgreSQL reported for an error in one of this file's
+	 * statements.
 	 * @param statement the statement that failed
-	 * @param errorPosition PostgreSQL's 1-based position in the statement, which counts characters (code points),
-	 * not UTF-16 units
+	 * @param errorPosition PostgreSQL's 1-based position in the statement, which counts
+	 * characters (code points), not UTF-16 units
 	 * @return the position in the file
 	 */
 	public Position position(SqlStatement statement, int errorPosition) {
@@ -232,12 +242,13 @@ final class SqlScript {
 	}
 
 	/**
-	 * Where an offset lies in a file, with its line and a caret under it as error messages show them.
+	 * Where an offset lies in a file, with its line and a caret under it as error
+	 * messages show them.
 	 *
 	 * @param line the 1-based line
 	 * @param column the 1-based column, in code points
-	 * @param excerpt two lines without a trailing newline: the line number right-aligned, {@code " | "} and the
-	 * line; then a caret under the column
+	 * @param excerpt two lines without a trailing newline: the line number right-aligned,
+	 * {@code " | "} and the line; then a caret under the column
 	 */
 	public record Position(int line, int column, String excerpt) {
 

@@ -17,15 +17,17 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 
 /**
- * Sends a migration's statements on the working connection: row-less statements of a transaction as JDBC batches,
- * {@code COPY … FROM stdin} through pgjdbc's copy API, each statement watched for lock waits, and, outside a
- * transaction, each statement retried after {@code lock_timeout}. A failed statement is reported by its index in a
+ * Sends a migration's statements on the working connection: row-less statements of a
+ * transaction as JDBC batches, {@code COPY … FROM stdin} through pgjdbc's copy API, each
+ * statement watched for lock waits, and, outside a transaction, each statement retried
+ * after {@code lock_timeout}. A failed statement is reported by its index in a
  * {@link Failure}.
  * <p>
- * Inside a transaction pgjdbc marks every entry of a failed batch failed, and names the failed one only in its
- * message, with a number formatted for the JVM's locale. So the failed entry is the one whose statement text the
- * message quotes right after that number; when no entry matches (a translated message), the statements are replayed
- * one by one in a transaction that is then rolled back, which finds the failing one exactly.
+ * Inside a transaction pgjdbc marks every entry of a failed batch failed, and names the
+ * failed one only in its message, with a number formatted for the JVM's locale. So the
+ * failed entry is the one whose statement text the message quotes right after that
+ * number; when no entry matches (a translated message), the statements are replayed one
+ * by one in a transaction that is then rolled back, which finds the failing one exactly.
  */
 final class StatementRunner {
 
@@ -46,16 +48,19 @@ final class StatementRunner {
 	}
 
 	/**
-	 * Runs a transactional file's statements between the settings before and the reset after them, in the open
-	 * transaction, one round trip for every run of statements that return no rows.
+	 * Runs a transactional file's statements between the settings before and the reset
+	 * after them, in the open transaction, one round trip for every run of statements
+	 * that return no rows.
 	 * @param statements the file's statements
 	 * @param before settings to send first, such as {@code SET LOCAL lock_timeout}
 	 * @param after statements to send last, such as the session reset
-	 * @param lockTimeout the {@code lock_timeout} the statements run with, for the watcher
-	 * @throws Failure naming the statement that failed, or {@code -1} when it was a setting or the reset
+	 * @param lockTimeout the {@code lock_timeout} the statements run with, for the
+	 * watcher
+	 * @throws Failure naming the statement that failed, or {@code -1} when it was a
+	 * setting or the reset
 	 */
-	void runInTransaction(List<SqlStatement> statements, List<String> before, List<String> after,
-			Duration lockTimeout) throws Failure {
+	void runInTransaction(List<SqlStatement> statements, List<String> before, List<String> after, Duration lockTimeout)
+			throws Failure {
 		List<String> batch = new ArrayList<>(before);
 		List<Integer> indexes = new ArrayList<>();
 		before.forEach((sql) -> indexes.add(-1));
@@ -80,7 +85,8 @@ final class StatementRunner {
 	}
 
 	/**
-	 * Runs one statement in autocommit, retrying it after {@code lock_timeout} with a jittered, growing pause.
+	 * Runs one statement in autocommit, retrying it after {@code lock_timeout} with a
+	 * jittered, growing pause.
 	 * @param statement the statement
 	 * @param index its index in the file, for the failure
 	 * @param script the file name, for the log
@@ -96,7 +102,8 @@ final class StatementRunner {
 			try (Statement jdbc = newStatement()) {
 				InvalidIndexes.dropBeforeRebuild(this.connection, statement.sql());
 				if (waitsForSnapshots) {
-					// It waits only for older transactions to end and blocks no reads or writes meanwhile.
+					// It waits only for older transactions to end and blocks no reads or
+					// writes meanwhile.
 					jdbc.execute("SET lock_timeout = " + timeout.toMillis());
 				}
 				try {
@@ -133,10 +140,11 @@ final class StatementRunner {
 	}
 
 	/**
-	 * Decides whether a statement or transaction that hit {@code lock_timeout} goes on: while the retry budget
-	 * (and {@code lock-retries}, when set) allows another attempt, it logs the attempt with the sessions that
-	 * blocked it and waits a jittered pause that doubles from about 200 ms up to 10 s, so that application
-	 * traffic flows between attempts.
+	 * Decides whether a statement or transaction that hit {@code lock_timeout} goes on:
+	 * while the retry budget (and {@code lock-retries}, when set) allows another attempt,
+	 * it logs the attempt with the sessions that blocked it and waits a jittered pause
+	 * that doubles from about 200 ms up to 10 s, so that application traffic flows
+	 * between attempts.
 	 * @param script the file name
 	 * @param attempt the 0-based attempt that failed
 	 * @param firstAttempt when the first attempt started ({@link System#nanoTime()})
@@ -150,14 +158,13 @@ final class StatementRunner {
 		long millis = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
 		Duration spent = Duration.ofNanos(System.nanoTime() - firstAttempt);
 		Duration budget = this.settings.lockRetryBudget();
-		if ((cap != null && attempt >= cap)
-				|| spent.plusMillis(millis).plus(lockTimeout).compareTo(budget) > 0) {
+		if ((cap != null && attempt >= cap) || spent.plusMillis(millis).plus(lockTimeout).compareTo(budget) > 0) {
 			return false;
 		}
 		logger.warn("Migration " + script + " gave up waiting for a lock after lock_timeout " + lockTimeout.toMillis()
-				+ " ms (attempt " + (attempt + 1) + ((cap != null) ? " of " + (cap + 1) : "") + ", "
-				+ spent.toSeconds() + " s of the " + budget.toSeconds() + " s retry budget spent). "
-				+ LockWaitWatcher.blockers(failure) + ". Retrying in " + millis + " ms.");
+				+ " ms (attempt " + (attempt + 1) + ((cap != null) ? " of " + (cap + 1) : "") + ", " + spent.toSeconds()
+				+ " s of the " + budget.toSeconds() + " s retry budget spent). " + LockWaitWatcher.blockers(failure)
+				+ ". Retrying in " + millis + " ms.");
 		try {
 			Thread.sleep(millis);
 		}
@@ -205,8 +212,8 @@ final class StatementRunner {
 	}
 
 	/**
-	 * Finds the batch entry pgjdbc's message names: the one whose text follows a number equal to its index, digits
-	 * read whatever separators the locale put between them.
+	 * Finds the batch entry pgjdbc's message names: the one whose text follows a number
+	 * equal to its index, digits read whatever separators the locale put between them.
 	 * @return the entry, or -1 when the message names none
 	 */
 	static int failedEntry(String message, List<String> batch) {
@@ -237,8 +244,9 @@ final class StatementRunner {
 	}
 
 	/**
-	 * Finds the failing statement of a failed batch by running the file's statements again, one by one, in a
-	 * transaction that is then rolled back; the transaction the batch ran in is already rolled back.
+	 * Finds the failing statement of a failed batch by running the file's statements
+	 * again, one by one, in a transaction that is then rolled back; the transaction the
+	 * batch ran in is already rolled back.
 	 * @return the index of the statement that fails again, or -1
 	 */
 	private int replay(List<Integer> indexes, List<SqlStatement> statements, List<String> before,
@@ -283,9 +291,7 @@ final class StatementRunner {
 				statement.execute(sql.sql());
 				return;
 			}
-			this.connection.unwrap(PGConnection.class)
-				.getCopyAPI()
-				.copyIn(sql.sql(), new StringReader(sql.copyData()));
+			this.connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.sql(), new StringReader(sql.copyData()));
 		}
 		catch (IOException ex) {
 			throw new Failure(new SQLException("COPY data could not be sent: " + ex.getMessage(), ex), index, 0);
@@ -302,8 +308,9 @@ final class StatementRunner {
 	}
 
 	/**
-	 * A statement that failed: its index in the file ({@code -1} when the failure was not in one of the file's
-	 * statements) and how many times it was retried after {@code lock_timeout}.
+	 * A statement that failed: its index in the file ({@code -1} when the failure was not
+	 * in one of the file's statements) and how many times it was retried after
+	 * {@code lock_timeout}.
 	 */
 	static final class Failure extends Exception {
 

@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A short unified diff of two texts, line by line, for messages about an edited migration.
+ * A short unified diff of two texts, line by line, for messages about an edited
+ * migration.
  * <p>
- * The common prefix and suffix are set aside first, so that the usual edit (a few lines changed in a long file)
- * costs little; the rest is aligned by a longest common subsequence, and at most {@link #MAX_LINES} diff lines are
- * shown.
+ * The common prefix and suffix are set aside first, so that the usual edit (a few lines
+ * changed in a long file) costs little; the rest is aligned by a longest common
+ * subsequence, and at most {@link #MAX_LINES} diff lines are shown.
  */
 final class TextDiff {
 
@@ -42,14 +43,23 @@ final class TextDiff {
 			suffix++;
 		}
 		List<String> edits = align(a, b, prefix, a.length - suffix, prefix, b.length - suffix);
-		StringBuilder text = new StringBuilder("--- ").append(beforeName).append("\n+++ ").append(afterName)
+		StringBuilder text = new StringBuilder("--- ").append(beforeName)
+			.append("\n+++ ")
+			.append(afterName)
 			.append('\n');
 		int from = Math.max(0, prefix - CONTEXT);
 		int trailing = Math.min(suffix, CONTEXT);
 		int removed = (int) edits.stream().filter((line) -> !line.startsWith("+")).count();
 		int added = (int) edits.stream().filter((line) -> !line.startsWith("-")).count();
-		text.append("@@ -").append(from + 1).append(',').append(prefix - from + removed + trailing)
-			.append(" +").append(from + 1).append(',').append(prefix - from + added + trailing).append(" @@\n");
+		text.append("@@ -")
+			.append(from + 1)
+			.append(',')
+			.append(prefix - from + removed + trailing)
+			.append(" +")
+			.append(from + 1)
+			.append(',')
+			.append(prefix - from + added + trailing)
+			.append(" @@\n");
 		List<String> lines = new ArrayList<>();
 		for (int i = from; i < prefix; i++) {
 			lines.add(" " + a[i]);
@@ -67,7 +77,10 @@ final class TextDiff {
 		return text.toString();
 	}
 
-	/** Splits a text into lines; a final newline ends the last line rather than starting an empty one. */
+	/**
+	 * Splits a text into lines; a final newline ends the last line rather than starting
+	 * an empty one.
+	 */
 	private static String[] lines(String text) {
 		String body = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
 		return body.isEmpty() ? new String[0] : body.split("\n", -1);

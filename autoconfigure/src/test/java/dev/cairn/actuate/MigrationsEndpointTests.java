@@ -25,7 +25,8 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link MigrationsEndpoint} and {@link CairnHealthIndicator} over a hand-made snapshot.
+ * Tests for {@link MigrationsEndpoint} and {@link CairnHealthIndicator} over a hand-made
+ * snapshot.
  */
 class MigrationsEndpointTests {
 
@@ -38,8 +39,8 @@ class MigrationsEndpointTests {
 
 	@Test
 	void describesTheLastRunAndEveryMigration() {
-		this.snapshot.runFinished(result(applied("1", "001_projects.sql"), applied("2", "002_seed.sql"),
-				pending("3", "003_more.sql")));
+		this.snapshot.runFinished(
+				result(applied("1", "001_projects.sql"), applied("2", "002_seed.sql"), pending("3", "003_more.sql")));
 		MigrationsEndpoint.MigrationsDescriptor descriptor = this.endpoint.migrations();
 		assertThat(descriptor.currentVersion()).isEqualTo("2");
 		assertThat(descriptor.summary()).isEqualTo(new MigrationsEndpoint.Summary(2, 1, 0, 0, 0));
@@ -91,8 +92,8 @@ class MigrationsEndpointTests {
 				Duration.ofMillis(12), failure, status(info("1", "001_projects.sql", MigrationState.APPLIED),
 						info("2", "002_seed.sql", MigrationState.PENDING))));
 		MigrationsEndpoint.RunError error = this.endpoint.migrations().lastRun().error();
-		assertThat(error).isEqualTo(new MigrationsEndpoint.RunError(failure.getMessage(), "002_seed.sql", 3, 7,
-				"42601"));
+		assertThat(error)
+			.isEqualTo(new MigrationsEndpoint.RunError(failure.getMessage(), "002_seed.sql", 3, 7, "42601"));
 		assertThat(this.endpoint.migrations().lastRun().lockWaitMs()).isEqualTo(12);
 		Health health = new CairnHealthIndicator(this.snapshot).health(true);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
@@ -130,7 +131,8 @@ class MigrationsEndpointTests {
 	}
 
 	/**
-	 * A status as the engine's plan would make it: pending what is pending, current the highest applied version.
+	 * A status as the engine's plan would make it: pending what is pending, current the
+	 * highest applied version.
 	 */
 	private static MigrationStatus status(MigrationInfo... migrations) {
 		List<MigrationInfo> pending = List.of(migrations)

@@ -52,9 +52,9 @@ class CairnAutoConfigurationTests {
 	void createDatabase() {
 		this.database = new TestDatabase().create(getClass().getSimpleName());
 		this.contextRunner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-					JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class,
-					CairnAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+							JdbcClientAutoConfiguration.class, CairnAutoConfiguration.class))
 			.withPropertyValues(TestDatabaseProperties.of("spring.datasource", this.database))
 			.withPropertyValues("cairn.locations=classpath:scenarios/valid");
 	}
@@ -120,7 +120,8 @@ class CairnAutoConfigurationTests {
 	void beansUsingJdbcTemplateOrJdbcClientSeeMigratedRows() {
 		this.contextRunner.withUserConfiguration(UserReaders.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(JdbcTemplateUserReader.class).names).containsExactly("Ada", "O'Brien; the second");
+			assertThat(context.getBean(JdbcTemplateUserReader.class).names).containsExactly("Ada",
+					"O'Brien; the second");
 			assertThat(context.getBean(JdbcClientUserReader.class).names).containsExactly("Ada", "O'Brien; the second");
 		});
 	}
@@ -196,14 +197,15 @@ class CairnAutoConfigurationTests {
 
 	@Test
 	void failingMigrationFailsStartupNamingFileAndLine() {
-		this.contextRunner.withPropertyValues("cairn.locations=classpath:scenarios/failure-in-third-statement").run((context) -> {
-			assertThat(context).hasFailed();
-			MigrationException failure = migrationFailure(context.getStartupFailure());
-			assertThat(failure).hasMessageContaining("Migration 003_findings.sql failed at line 5, column 7")
-				.hasMessageContaining("42601");
-			assertThat(failure.getScript()).isEqualTo("003_findings.sql");
-			assertThat(failure.getLine()).isEqualTo(5);
-		});
+		this.contextRunner.withPropertyValues("cairn.locations=classpath:scenarios/failure-in-third-statement")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				MigrationException failure = migrationFailure(context.getStartupFailure());
+				assertThat(failure).hasMessageContaining("Migration 003_findings.sql failed at line 5, column 7")
+					.hasMessageContaining("42601");
+				assertThat(failure.getScript()).isEqualTo("003_findings.sql");
+				assertThat(failure.getLine()).isEqualTo(5);
+			});
 		assertThat(tables()).contains("users").doesNotContain("findings");
 		assertThat(columns("users")).contains("email");
 	}

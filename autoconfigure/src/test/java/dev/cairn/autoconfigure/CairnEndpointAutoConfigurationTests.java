@@ -18,7 +18,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link CairnEndpointAutoConfiguration} and {@link CairnHealthContributorAutoConfiguration}.
+ * Tests for {@link CairnEndpointAutoConfiguration} and
+ * {@link CairnHealthContributorAutoConfiguration}.
  */
 class CairnEndpointAutoConfigurationTests {
 
@@ -33,7 +34,8 @@ class CairnEndpointAutoConfigurationTests {
 
 	@Test
 	void endpointExistsOnlyWhenExposed() {
-		this.contextRunner.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MigrationsEndpoint.class));
+		this.contextRunner
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MigrationsEndpoint.class));
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=migrations")
 			.run((context) -> assertThat(context).hasSingleBean(MigrationsEndpoint.class));
 	}
@@ -56,7 +58,9 @@ class CairnEndpointAutoConfigurationTests {
 
 	@Test
 	void runsWithoutActuatorOnTheClassPath() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(Endpoint.class, ConditionalOnAvailableEndpoint.class, HealthIndicator.class))
+		this.contextRunner
+			.withClassLoader(new FilteredClassLoader(Endpoint.class, ConditionalOnAvailableEndpoint.class,
+					HealthIndicator.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=migrations")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.hasSingleBean(MigrationInitializer.class)

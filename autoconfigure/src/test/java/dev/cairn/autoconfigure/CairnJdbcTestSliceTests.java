@@ -16,7 +16,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code @JdbcTest} runs the migrations, through the {@code AutoConfigureDataSourceInitialization} imports.
+ * {@code @JdbcTest} runs the migrations, through the
+ * {@code AutoConfigureDataSourceInitialization} imports.
  */
 @JdbcTest(properties = "cairn.locations=classpath:scenarios/valid")
 @AutoConfigureTestDatabase(replace = AutoConfigureTestDatabase.Replace.NONE)

@@ -16,7 +16,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Hibernate validates its mapping against tables that only the migrations create, so the migrations must run first.
+ * Hibernate validates its mapping against tables that only the migrations create, so the
+ * migrations must run first.
  */
 class CairnJpaTests {
 
@@ -24,8 +25,8 @@ class CairnJpaTests {
 	static final TestDatabase database = new TestDatabase();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-				HibernateJpaAutoConfiguration.class, CairnAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, HibernateJpaAutoConfiguration.class,
+				CairnAutoConfiguration.class))
 		.withUserConfiguration(EntityConfiguration.class)
 		.withPropertyValues(TestDatabaseProperties.of("spring.datasource", database))
 		.withPropertyValues("spring.jpa.hibernate.ddl-auto=validate", "cairn.locations=classpath:scenarios/valid");
@@ -39,7 +40,8 @@ class CairnJpaTests {
 			var entityManager = context.getBean(EntityManagerFactory.class).createEntityManager();
 			try {
 				assertThat(entityManager.createQuery("select u from UserAccount u order by u.name", UserAccount.class)
-					.getResultList()).extracting(UserAccount::getEmail).containsExactly("ada@example.com", "ob@example.com");
+					.getResultList()).extracting(UserAccount::getEmail)
+					.containsExactly("ada@example.com", "ob@example.com");
 			}
 			finally {
 				entityManager.close();

@@ -9,7 +9,8 @@ import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The hints a native image needs: the default location's files and the endpoint's JSON types.
+ * The hints a native image needs: the default location's files and the endpoint's JSON
+ * types.
  */
 class CairnRuntimeHintsTests {
 

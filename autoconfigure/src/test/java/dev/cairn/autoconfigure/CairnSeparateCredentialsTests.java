@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Migrations run as a role that may change the schema while the application connects as a role that may only read
- * and write rows. Roles are cluster-wide, so they get unique names and are dropped afterwards.
+ * Migrations run as a role that may change the schema while the application connects as a
+ * role that may only read and write rows. Roles are cluster-wide, so they get unique
+ * names and are dropped afterwards.
  */
 class CairnSeparateCredentialsTests {
 
@@ -49,12 +50,14 @@ class CairnSeparateCredentialsTests {
 
 	@BeforeAll
 	static void createRoles() throws SQLException {
-		execute("CREATE ROLE " + DDL_ROLE + " LOGIN PASSWORD 'ddl'", "CREATE ROLE " + APP_ROLE + " LOGIN PASSWORD 'app'");
+		execute("CREATE ROLE " + DDL_ROLE + " LOGIN PASSWORD 'ddl'",
+				"CREATE ROLE " + APP_ROLE + " LOGIN PASSWORD 'app'");
 	}
 
 	@AfterAll
 	static void dropRoles() throws SQLException {
-		// One role per DROP OWNED: naming both at once trips over the default ACL that links them.
+		// One role per DROP OWNED: naming both at once trips over the default ACL that
+		// links them.
 		execute("DROP OWNED BY " + APP_ROLE, "DROP OWNED BY " + DDL_ROLE, "DROP ROLE " + APP_ROLE,
 				"DROP ROLE " + DDL_ROLE);
 	}
@@ -64,8 +67,8 @@ class CairnSeparateCredentialsTests {
 		execute("GRANT CREATE, USAGE ON SCHEMA public TO " + DDL_ROLE, "GRANT USAGE ON SCHEMA public TO " + APP_ROLE,
 				"ALTER DEFAULT PRIVILEGES FOR ROLE " + DDL_ROLE + " IN SCHEMA public"
 						+ " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + APP_ROLE,
-				"ALTER DEFAULT PRIVILEGES FOR ROLE " + DDL_ROLE + " IN SCHEMA public"
-						+ " GRANT USAGE ON SEQUENCES TO " + APP_ROLE);
+				"ALTER DEFAULT PRIVILEGES FOR ROLE " + DDL_ROLE + " IN SCHEMA public" + " GRANT USAGE ON SEQUENCES TO "
+						+ APP_ROLE);
 		this.contextRunner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					JdbcTemplateAutoConfiguration.class, CairnAutoConfiguration.class))
@@ -105,7 +108,8 @@ class CairnSeparateCredentialsTests {
 	private void assertMigratedByDdlRoleAndUsableByAppRole(
 			org.springframework.boot.test.context.assertj.AssertableApplicationContext context) {
 		assertThat(context).hasNotFailed();
-		assertThat(context.getBean(MigrationSnapshot.class).status().migrations()).extracting(MigrationInfo::installedBy)
+		assertThat(context.getBean(MigrationSnapshot.class).status().migrations())
+			.extracting(MigrationInfo::installedBy)
 			.containsOnly(DDL_ROLE);
 		JdbcTemplate app = context.getBean(JdbcTemplate.class);
 		assertThat(app.queryForObject("SELECT current_user", String.class)).isEqualTo(APP_ROLE);

@@ -21,7 +21,8 @@ class CommandEnvironmentPostProcessorTests {
 	void leavesAnApplicationWithoutCommandAlone() {
 		MockEnvironment environment = new MockEnvironment();
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
-		assertThat(environment.getPropertySources().contains(CommandEnvironmentPostProcessor.FORCED_PROPERTY_SOURCE_NAME))
+		assertThat(
+				environment.getPropertySources().contains(CommandEnvironmentPostProcessor.FORCED_PROPERTY_SOURCE_NAME))
 			.isFalse();
 		assertThat(environment.getProperty("spring.main.web-application-type")).isNull();
 	}

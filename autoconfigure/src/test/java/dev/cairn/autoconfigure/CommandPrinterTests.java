@@ -48,8 +48,8 @@ class CommandPrinterTests {
 
 	private static MigrateResult.Applied undone(String version) {
 		String name = version.equals("5") ? "five" : "six";
-		return new MigrateResult.Applied(version, name, MigrationType.ROLLBACK, "00" + version + "_" + name + ".down.sql",
-				Duration.ofMillis(4));
+		return new MigrateResult.Applied(version, name, MigrationType.ROLLBACK,
+				"00" + version + "_" + name + ".down.sql", Duration.ofMillis(4));
 	}
 
 	private static MigrationStatus status(String current) {

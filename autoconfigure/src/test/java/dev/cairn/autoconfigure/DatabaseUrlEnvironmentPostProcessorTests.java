@@ -75,8 +75,8 @@ class DatabaseUrlEnvironmentPostProcessorTests {
 	void doesNothingWithoutDatabaseUrl() {
 		MockEnvironment environment = new MockEnvironment();
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
-		assertThat(environment.getPropertySources()
-			.contains(DatabaseUrlEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
+		assertThat(environment.getPropertySources().contains(DatabaseUrlEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))
+			.isFalse();
 	}
 
 	@Test
@@ -100,8 +100,7 @@ class DatabaseUrlEnvironmentPostProcessorTests {
 							Map.of("DATABASE_URL", "postgresql://env:envpass@db/app", "SPRING_DATASOURCE_PASSWORD",
 									"override")));
 		environment.getPropertySources()
-			.addLast(new MapPropertySource("application.properties",
-					Map.of("spring.datasource.username", "fromfile")));
+			.addLast(new MapPropertySource("application.properties", Map.of("spring.datasource.username", "fromfile")));
 		this.postProcessor.postProcessEnvironment(environment, new SpringApplication());
 		assertThat(environment.getProperty("spring.datasource.url")).isEqualTo("jdbc:postgresql://db:5432/app");
 		assertThat(environment.getProperty("spring.datasource.username")).isEqualTo("env");

@@ -49,8 +49,8 @@ class EndpointSecurityTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				String body = this.json.writeValueAsString(context.getBean(MigrationsEndpoint.class).migrations());
-				assertThat(body).contains("\"currentVersion\":\"3\"").doesNotContain(SECRET, "jdbc:",
-						this.database.name());
+				assertThat(body).contains("\"currentVersion\":\"3\"")
+					.doesNotContain(SECRET, "jdbc:", this.database.name());
 			});
 	}
 

@@ -72,8 +72,9 @@ class FlywayPropertiesEnvironmentPostProcessorTests {
 		assertThat(environment.getProperty("cairn.password")).isEqualTo("s3cret");
 		assertThat(environment.getProperty("cairn.enabled")).isEqualTo("false");
 		this.logs.switchOverAll();
-		assertThat(output).containsOnlyOnce("Cairn is using spring.flyway.locations=classpath:db/migration,"
-				+ "filesystem:/opt/sql for cairn.locations")
+		assertThat(output)
+			.containsOnlyOnce("Cairn is using spring.flyway.locations=classpath:db/migration,"
+					+ "filesystem:/opt/sql for cairn.locations")
 			.contains("Cairn is using spring.flyway.table=schema_history for cairn.adopt-from")
 			.contains("Cairn is using spring.flyway.placeholders.owner=ledger for cairn.placeholders.owner")
 			.contains("Cairn is using spring.flyway.password=****** for cairn.password")
@@ -91,8 +92,8 @@ class FlywayPropertiesEnvironmentPostProcessorTests {
 			.withProperty("cairn.schema", "ops")
 			.withProperty("cairn.baseline-version", "9");
 		process(environment);
-		assertThat(environment.getPropertySources().contains(FlywayPropertiesEnvironmentPostProcessor.PROPERTY_SOURCE_NAME))
-			.isFalse();
+		assertThat(environment.getPropertySources()
+			.contains(FlywayPropertiesEnvironmentPostProcessor.PROPERTY_SOURCE_NAME)).isFalse();
 	}
 
 	@Test
@@ -132,8 +133,8 @@ class FlywayPropertiesEnvironmentPostProcessorTests {
 			.configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
 			.load()
 			.migrate();
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
-				CairnAutoConfiguration.class))
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, CairnAutoConfiguration.class))
 			.withPropertyValues(TestDatabaseProperties.of("spring.datasource", this.database))
 			.withPropertyValues("spring.flyway.locations=classpath:scenarios/flyway-project,"
 					+ "classpath:scenarios/flyway-project-next", "spring.flyway.placeholders.owner=ledger")
@@ -146,8 +147,8 @@ class FlywayPropertiesEnvironmentPostProcessorTests {
 				assertThat(status.migrations()).extracting((info) -> info.state()).containsOnly(MigrationState.APPLIED);
 				JdbcTemplate jdbc = new JdbcTemplate(this.database.dataSource());
 				assertThat(jdbc.queryForList("SELECT type FROM cairn_history ORDER BY installed_rank", String.class))
-					.containsExactly("ADOPTED", "ADOPTED", "ADOPTED", "ADOPTED", "ADOPTED", "ADOPTED", "SQL", "SQL_NO_TX",
-							"SQL_NO_TX");
+					.containsExactly("ADOPTED", "ADOPTED", "ADOPTED", "ADOPTED", "ADOPTED", "ADOPTED", "SQL",
+							"SQL_NO_TX", "SQL_NO_TX");
 				assertThat(jdbc.queryForObject("SELECT count(*) FROM flyway_schema_history", Integer.class))
 					.isEqualTo(6);
 			});

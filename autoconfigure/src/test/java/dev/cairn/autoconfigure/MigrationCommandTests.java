@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link MigrationCommand}: exit codes and what goes to standard output and standard error.
+ * Tests for {@link MigrationCommand}: exit codes and what goes to standard output and
+ * standard error.
  */
 class MigrationCommandTests {
 

@@ -34,14 +34,15 @@ class MigrationFailureAnalyzerTests {
 
 	@Test
 	void splitsTheMessageIntoDescriptionAndAction() {
-		MigrationException failure = MigrationException.fromDatabase("""
-				Migration 004_findings_columns.sql failed at line 7, column 12: syntax error at or near "TABL" (SQLSTATE 42601)
-				   7 | ALTER TABL findings ADD COLUMN confidence numeric;
-				     |       ^
-				Nothing from this migration was applied; migrations 001-003 are unchanged. Fix the file and restart.""",
+		MigrationException failure = MigrationException.fromDatabase(
+				"""
+						Migration 004_findings_columns.sql failed at line 7, column 12: syntax error at or near "TABL" (SQLSTATE 42601)
+						   7 | ALTER TABL findings ADD COLUMN confidence numeric;
+						     |       ^
+						Nothing from this migration was applied; migrations 001-003 are unchanged. Fix the file and restart.""",
 				"004_findings_columns.sql", "42601", 7, 12, null);
-		FailureAnalysis analysis = this.analyzer.analyze(new BeanCreationException("cairnMigrationInitializer", "x",
-				failure));
+		FailureAnalysis analysis = this.analyzer
+			.analyze(new BeanCreationException("cairnMigrationInitializer", "x", failure));
 		assertThat(analysis.getDescription()).startsWith("Migration 004_findings_columns.sql failed at line 7")
 			.contains("   7 | ALTER TABL findings ADD COLUMN confidence numeric;\n     |       ^")
 			.endsWith("migrations 001-003 are unchanged.");

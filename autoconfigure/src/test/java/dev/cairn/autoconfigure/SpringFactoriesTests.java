@@ -14,7 +14,8 @@ import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The SPIs Boot loads from {@code META-INF/spring.factories} find Cairn's implementations.
+ * The SPIs Boot loads from {@code META-INF/spring.factories} find Cairn's
+ * implementations.
  */
 class SpringFactoriesTests {
 
@@ -28,7 +29,8 @@ class SpringFactoriesTests {
 
 	@Test
 	void registersTheFailureAnalyzer() {
-		// Boot's own analyzers want constructor arguments this test does not have; skip them.
+		// Boot's own analyzers want constructor arguments this test does not have; skip
+		// them.
 		FailureHandler skip = (factoryType, factoryImplementationName, failure) -> {
 		};
 		assertThat(this.loader.load(FailureAnalyzer.class, null, skip))

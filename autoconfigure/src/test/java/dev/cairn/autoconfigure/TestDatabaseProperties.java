@@ -6,7 +6,8 @@ import java.util.List;
 import dev.cairn.test.TestDatabase;
 
 /**
- * Property values that point a prefix such as {@code spring.datasource} at a test database.
+ * Property values that point a prefix such as {@code spring.datasource} at a test
+ * database.
  */
 final class TestDatabaseProperties {
 

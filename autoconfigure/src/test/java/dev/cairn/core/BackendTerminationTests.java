@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code pg_terminate_backend} on either of a run's two sessions: on the working one, the migration fails clearly
- * and leaves nothing; on the lock's, the run stops before it records or starts another migration, so two instances
- * never migrate at once.
+ * {@code pg_terminate_backend} on either of a run's two sessions: on the working one, the
+ * migration fails clearly and leaves nothing; on the lock's, the run stops before it
+ * records or starts another migration, so two instances never migrate at once.
  */
 class BackendTerminationTests {
 
@@ -148,8 +148,10 @@ class BackendTerminationTests {
 	private int waitForSleepingMigration() {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		while (System.nanoTime() < deadline) {
-			List<Integer> pids = jdbc().queryForList("SELECT pid FROM pg_stat_activity WHERE datname = "
-					+ "current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'", Integer.class);
+			List<Integer> pids = jdbc().queryForList(
+					"SELECT pid FROM pg_stat_activity WHERE datname = "
+							+ "current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'",
+					Integer.class);
 			if (!pids.isEmpty()) {
 				return pids.get(0);
 			}

@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A statement that fails inside a large file is named by its line and column with the caret, wherever it stands
- * in the file and whatever locale the JVM formats the driver's messages in.
+ * A statement that fails inside a large file is named by its line and column with the
+ * caret, wherever it stands in the file and whatever locale the JVM formats the driver's
+ * messages in.
  */
 class BatchErrorPositionTests {
 
@@ -77,10 +78,12 @@ class BatchErrorPositionTests {
 			.isEqualTo(2);
 		assertThat(StatementRunner.failedEntry("Batch entry 1,000 INSERT INTO s VALUES (1000) was aborted", batch))
 			.isEqualTo(1_000);
-		assertThat(StatementRunner.failedEntry("Batch-Eintrag 1.000 INSERT INTO s VALUES (1000) wurde abgebrochen",
-				batch)).isEqualTo(1_000);
+		assertThat(
+				StatementRunner.failedEntry("Batch-Eintrag 1.000 INSERT INTO s VALUES (1000) wurde abgebrochen", batch))
+			.isEqualTo(1_000);
 		assertThat(StatementRunner.failedEntry("Batch entry 7 INSERT INTO s VALUES (1000) was aborted", batch))
-			.as("the number and the statement disagree: replay decides").isEqualTo(-1);
+			.as("the number and the statement disagree: replay decides")
+			.isEqualTo(-1);
 		assertThat(StatementRunner.failedEntry("no entry named", batch)).isEqualTo(-1);
 	}
 
@@ -93,8 +96,8 @@ class BatchErrorPositionTests {
 	}
 
 	/**
-	 * Writes 001 (a table holding id 0) and 002 with one single-row insert per line, the one at {@code position}
-	 * inserting 0 again.
+	 * Writes 001 (a table holding id 0) and 002 with one single-row insert per line, the
+	 * one at {@code position} inserting 0 again.
 	 */
 	private Path seed(int count, int position, boolean noTransaction) throws IOException {
 		Path migrations = Files.createDirectories(this.folder.resolve("migrations"));

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * SQL callbacks with Flyway's names run at their points of every migrate run, each in its own transaction, and a
- * failing one fails the run at its line like a migration.
+ * SQL callbacks with Flyway's names run at their points of every migrate run, each in its
+ * own transaction, and a failing one fails the run at its line like a migration.
  */
 class CallbackTests {
 
@@ -27,9 +27,10 @@ class CallbackTests {
 		assertThat(result.applied()).extracting(MigrateResult.Applied::script)
 			.containsExactly("001_users.sql", "002_email.sql");
 		assertThat(result.callbacks()).containsExactly("beforeMigrate.sql", "beforeEachMigrate.sql",
-				"afterEachMigrate.sql", "beforeEachMigrate.sql", "afterEachMigrate.sql", "afterMigrate__grant_readers.sql");
-		assertThat(log()).containsExactly("beforeMigrate", "beforeEachMigrate", "afterEachMigrate",
-				"beforeEachMigrate", "afterEachMigrate", "afterMigrate");
+				"afterEachMigrate.sql", "beforeEachMigrate.sql", "afterEachMigrate.sql",
+				"afterMigrate__grant_readers.sql");
+		assertThat(log()).containsExactly("beforeMigrate", "beforeEachMigrate", "afterEachMigrate", "beforeEachMigrate",
+				"afterEachMigrate", "afterMigrate");
 		assertThat(jdbc().queryForList("SELECT script FROM cairn_history ORDER BY installed_rank", String.class))
 			.containsExactly("001_users.sql", "002_email.sql");
 		assertThat(jdbc().queryForObject("SELECT has_table_privilege('public', 'users', 'SELECT')", Boolean.class))
@@ -48,12 +49,13 @@ class CallbackTests {
 	@Test
 	void aFailingCallbackFailsTheRunAtItsLineAndTheErrorCallbackRuns() {
 		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> migrator("callbacks-failing").migrate())
-			.withMessage("""
-					Callback afterMigrate.sql failed at line 2, column 1: unrecognized privilege type "selec" (SQLSTATE 42601)
-					   2 | GRANT SELEC ON users TO PUBLIC;
-					     | ^
-					Nothing of this callback was applied; the 1 migration(s) applied before it in this run stay \
-					applied. Fix the callback and restart.""")
+			.withMessage(
+					"""
+							Callback afterMigrate.sql failed at line 2, column 1: unrecognized privilege type "selec" (SQLSTATE 42601)
+							   2 | GRANT SELEC ON users TO PUBLIC;
+							     | ^
+							Nothing of this callback was applied; the 1 migration(s) applied before it in this run stay \
+							applied. Fix the callback and restart.""")
 			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("afterMigrate.sql"));
 		assertThat(log()).containsExactly("afterMigrateError");
 		assertThat(jdbc().queryForList("SELECT script FROM cairn_history", String.class))
@@ -65,7 +67,8 @@ class CallbackTests {
 		List<PlannedMigration> plan = migrator("callbacks").plan();
 		assertThat(plan).extracting(PlannedMigration::script)
 			.containsExactly("beforeMigrate.sql", "beforeEachMigrate.sql", "001_users.sql", "afterEachMigrate.sql",
-					"beforeEachMigrate.sql", "002_email.sql", "afterEachMigrate.sql", "afterMigrate__grant_readers.sql");
+					"beforeEachMigrate.sql", "002_email.sql", "afterEachMigrate.sql",
+					"afterMigrate__grant_readers.sql");
 		assertThat(plan.get(0).type()).isEqualTo(MigrationType.CALLBACK);
 		assertThat(plan.get(0).description()).isEqualTo("before migrate");
 	}

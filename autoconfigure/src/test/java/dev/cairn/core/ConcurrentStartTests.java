@@ -20,9 +20,9 @@ import dev.cairn.test.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Eight application instances, each in a JVM of its own, booting at once against one database with 50 pending
- * migrations: every migration is applied exactly once, every instance starts, and the ones that wait are told who
- * holds the lock.
+ * Eight application instances, each in a JVM of its own, booting at once against one
+ * database with 50 pending migrations: every migration is applied exactly once, every
+ * instance starts, and the ones that wait are told who holds the lock.
  */
 class ConcurrentStartTests {
 
@@ -45,7 +45,8 @@ class ConcurrentStartTests {
 		for (int i = 1; i <= MIGRATIONS; i++) {
 			String sql = "CREATE TABLE table_%03d (id bigint PRIMARY KEY);\n".formatted(i);
 			if (i == 2) {
-				// Slow enough that the instances waiting for the lock report its holder at least once.
+				// Slow enough that the instances waiting for the lock report its holder
+				// at least once.
 				sql += "SELECT pg_sleep(8);\n";
 			}
 			Files.writeString(migrations.resolve("%03d_table_%03d.sql".formatted(i, i)), sql);
@@ -76,13 +77,16 @@ class ConcurrentStartTests {
 		}
 		assertThat(applied).isEqualTo(MIGRATIONS);
 		assertThat(appliers).as("one instance applied all of them, in one run holding the lock").hasSize(1);
-		List<String> waits = logs.stream().flatMap(String::lines).filter((line) -> line.startsWith("lockWaiting"))
+		List<String> waits = logs.stream()
+			.flatMap(String::lines)
+			.filter((line) -> line.startsWith("lockWaiting"))
 			.toList();
 		assertThat(waits).as("the waiting instances report the holder").isNotEmpty();
 		for (String wait : waits) {
 			Matcher matcher = WAITING.matcher(wait);
 			assertThat(matcher.matches()).as(wait).isTrue();
-			// The applier holds the lock longest; an instance that finds nothing left to do holds it briefly too.
+			// The applier holds the lock longest; an instance that finds nothing left to
+			// do holds it briefly too.
 			assertThat(matcher.group(2)).as("the holder's lock session is named after its JVM: " + wait)
 				.isIn(processes.stream().map((process) -> String.valueOf(process.pid())).toList());
 			assertThat(wait).as("the holder's working session and its query are shown, not Cairn's look-ups")
@@ -94,8 +98,9 @@ class ConcurrentStartTests {
 		assertThat(jdbc.queryForObject("SELECT count(DISTINCT version) FROM cairn_history", Integer.class))
 			.isEqualTo(MIGRATIONS);
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM cairn_history WHERE NOT success", Integer.class)).isZero();
-		assertThat(jdbc.queryForList("SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'table\\_%' "
-				+ "ORDER BY relname", String.class))
+		assertThat(jdbc.queryForList(
+				"SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE 'table\\_%' " + "ORDER BY relname",
+				String.class))
 			.hasSize(MIGRATIONS)
 			.doesNotHaveDuplicates()
 			.startsWith("table_001")

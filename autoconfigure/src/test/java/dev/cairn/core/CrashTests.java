@@ -18,8 +18,8 @@ import dev.cairn.test.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An instance killed with SIGKILL in the middle of a migration leaves nothing of it behind: no table, no history
- * row, no lock; the next run applies it exactly once.
+ * An instance killed with SIGKILL in the middle of a migration leaves nothing of it
+ * behind: no table, no history row, no lock; the next run applies it exactly once.
  */
 class CrashTests {
 
@@ -64,8 +64,8 @@ class CrashTests {
 	}
 
 	/**
-	 * Kills instances at seeded random moments, again and again, until one finishes: every migration ends up applied
-	 * exactly once, whatever moment each kill hit.
+	 * Kills instances at seeded random moments, again and again, until one finishes:
+	 * every migration ends up applied exactly once, whatever moment each kill hit.
 	 */
 	@Test
 	@Tag("slow")
@@ -96,9 +96,10 @@ class CrashTests {
 					.isZero();
 				break;
 			}
-			List<Integer> backends = jdbc().queryForList("SELECT pid FROM pg_stat_activity WHERE datname = "
-					+ "current_database() AND (application_name = ? OR application_name LIKE ?)", Integer.class,
-					"round-" + round, "cairn %/" + instance.pid());
+			List<Integer> backends = jdbc().queryForList(
+					"SELECT pid FROM pg_stat_activity WHERE datname = "
+							+ "current_database() AND (application_name = ? OR application_name LIKE ?)",
+					Integer.class, "round-" + round, "cairn %/" + instance.pid());
 			instance.toHandle().destroyForcibly();
 			assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
 			kills++;
@@ -107,21 +108,20 @@ class CrashTests {
 		assertThat(kills).as("instances killed before one finished").isGreaterThan(3);
 		assertThat(jdbc().queryForObject("SELECT count(*) FROM cairn_history WHERE success", Integer.class))
 			.isEqualTo(count);
-		assertThat(jdbc().queryForObject("SELECT count(DISTINCT version) FROM cairn_history WHERE success",
-				Integer.class))
+		assertThat(
+				jdbc().queryForObject("SELECT count(DISTINCT version) FROM cairn_history WHERE success", Integer.class))
 			.isEqualTo(count);
 		for (int i = 1; i <= count; i++) {
 			assertThat(jdbc().queryForObject("SELECT count(*) FROM step_%03d".formatted(i), Integer.class))
 				.as("rows of step_%03d", i)
 				.isOne();
 		}
-		assertThat(jdbc().queryForObject("SELECT count(*) FROM pg_index WHERE NOT indisvalid", Integer.class))
-			.isZero();
+		assertThat(jdbc().queryForObject("SELECT count(*) FROM pg_index WHERE NOT indisvalid", Integer.class)).isZero();
 	}
 
 	/**
-	 * Waits until the instance's working connection sleeps inside the migration (keeping its application_name), and
-	 * returns the pids of all of the instance's sessions.
+	 * Waits until the instance's working connection sleeps inside the migration (keeping
+	 * its application_name), and returns the pids of all of the instance's sessions.
 	 */
 	private List<Integer> waitForSleepingMigration(Process instance, Path log) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
@@ -131,9 +131,10 @@ class CrashTests {
 					+ "current_database() AND application_name = ? AND state = 'active' AND query LIKE "
 					+ "'SELECT pg_sleep%'", Integer.class, working);
 			if (sleeping != null && sleeping > 0) {
-				return jdbc().queryForList("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-						+ "AND (application_name = 'doomed' OR application_name LIKE ?)", Integer.class,
-						"cairn %/" + instance.pid());
+				return jdbc().queryForList(
+						"SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+								+ "AND (application_name = 'doomed' OR application_name LIKE ?)",
+						Integer.class, "cairn %/" + instance.pid());
 			}
 			if (!instance.isAlive()) {
 				break;

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The engine stays plain Java on Spring JDBC: nothing in {@code dev.cairn.core} may depend on Spring Boot.
+ * The engine stays plain Java on Spring JDBC: nothing in {@code dev.cairn.core} may
+ * depend on Spring Boot.
  */
 class EngineIndependenceTests {
 

@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A database migrated by the real Flyway, then handed to Cairn with the same files: Cairn adopts Flyway's history
- * in place, applies only what is new, and runs Flyway files as Flyway runs them.
+ * A database migrated by the real Flyway, then handed to Cairn with the same files: Cairn
+ * adopts Flyway's history in place, applies only what is new, and runs Flyway files as
+ * Flyway runs them.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class FlywayAdoptionTests {
@@ -111,10 +112,12 @@ class FlywayAdoptionTests {
 		assertThat(jdbc().queryForObject("SELECT obj_description('moods'::regclass)", String.class))
 			.isEqualTo("ledger " + this.database.username() + " " + this.database.name()
 					+ " public cairn_history V5__moods_comment.sql");
-		assertThat(jdbc().queryForObject("SELECT indisvalid FROM pg_index WHERE indexrelid = "
-				+ "'accounts_email_idx'::regclass", Boolean.class)).isTrue();
-		assertThat(jdbc().queryForList("SELECT m::text FROM moods", String.class))
-			.containsExactlyInAnyOrder("happy", "calm");
+		assertThat(jdbc().queryForObject(
+				"SELECT indisvalid FROM pg_index WHERE indexrelid = " + "'accounts_email_idx'::regclass",
+				Boolean.class))
+			.isTrue();
+		assertThat(jdbc().queryForList("SELECT m::text FROM moods", String.class)).containsExactlyInAnyOrder("happy",
+				"calm");
 	}
 
 	@Test
@@ -123,8 +126,8 @@ class FlywayAdoptionTests {
 		assertThat(jdbc().queryForObject("SELECT obj_description('moods'::regclass)", String.class))
 			.isEqualTo("ledger " + this.database.username() + " " + this.database.name()
 					+ " public flyway_schema_history V5__moods_comment.sql");
-		assertThat(jdbc().queryForList("SELECT m::text FROM moods", String.class))
-			.containsExactlyInAnyOrder("happy", "calm");
+		assertThat(jdbc().queryForList("SELECT m::text FROM moods", String.class)).containsExactlyInAnyOrder("happy",
+				"calm");
 	}
 
 	@Test
@@ -137,7 +140,8 @@ class FlywayAdoptionTests {
 			.as("Flyway itself finds only V2 edited: V1_1 lost its BOM and CRLF line endings, which do not count")
 			.extracting((invalid) -> invalid.version)
 			.containsExactly("2");
-		int now = ChecksumCalculator.calculate(new StringResource(text("flyway-project-edited/V2__accounts_name_index.sql")));
+		int now = ChecksumCalculator
+			.calculate(new StringResource(text("flyway-project-edited/V2__accounts_name_index.sql")));
 		assertThat(applied).isEqualTo(-1319199967);
 		assertThat(now).isEqualTo(-342742772);
 		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> migrator(edited).migrate())
@@ -152,8 +156,11 @@ class FlywayAdoptionTests {
 	void refusesAFailedFlywayRow() {
 		flyway(PROJECT).migrate();
 		jdbc().update("UPDATE flyway_schema_history SET success = false WHERE version = '4'");
-		String on = jdbc().queryForObject("SELECT installed_on FROM flyway_schema_history WHERE version = '4'",
-				java.sql.Timestamp.class).toInstant().toString();
+		String on = jdbc()
+			.queryForObject("SELECT installed_on FROM flyway_schema_history WHERE version = '4'",
+					java.sql.Timestamp.class)
+			.toInstant()
+			.toString();
 		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> migrator(PROJECT).migrate())
 			.withMessage("Row 5 of flyway_schema_history records V4__account_owner.sql (version 4) as failed on " + on
 					+ ". Cairn adopts only a history without failures, so it adopted nothing and ran nothing. Finish "
@@ -171,7 +178,8 @@ class FlywayAdoptionTests {
 				+ "'V3__happy_mood.sql', 'postgres', 0, true)");
 		MigrationStatus status = migrator(PROJECT).status();
 		assertThat(status.migrations()).extracting(MigrationInfo::script, MigrationInfo::state)
-			.containsExactly(org.assertj.core.groups.Tuple.tuple("V1__create_accounts.sql", MigrationState.BELOW_BASELINE),
+			.containsExactly(
+					org.assertj.core.groups.Tuple.tuple("V1__create_accounts.sql", MigrationState.BELOW_BASELINE),
 					org.assertj.core.groups.Tuple.tuple("V1_1__account_email.sql", MigrationState.BASELINE),
 					org.assertj.core.groups.Tuple.tuple("V2__accounts_name_index.sql", MigrationState.APPLIED),
 					org.assertj.core.groups.Tuple.tuple("V3__happy_mood.sql", MigrationState.OUT_OF_ORDER),
@@ -228,10 +236,8 @@ class FlywayAdoptionTests {
 	}
 
 	private Migrator migrator(String... locations) {
-		return new Migrator(this.database.dataSource(), MigratorSettings.builder()
-			.locations(locations)
-			.placeholders(Map.of("owner", "ledger"))
-			.build());
+		return new Migrator(this.database.dataSource(),
+				MigratorSettings.builder().locations(locations).placeholders(Map.of("owner", "ledger")).build());
 	}
 
 	private static String text(String file) {

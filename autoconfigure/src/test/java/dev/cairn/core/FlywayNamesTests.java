@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Flyway's file names, {@code .sql.conf} files and checksums, read from the scenario folders without a database.
+ * Flyway's file names, {@code .sql.conf} files and checksums, read from the scenario
+ * folders without a database.
  */
 class FlywayNamesTests {
 
@@ -77,8 +78,8 @@ class FlywayNamesTests {
 	@Test
 	void refusesScriptConfigurationItCannotHonour() {
 		assertThatExceptionOfType(MigrationException.class)
-			.isThrownBy(() -> FlywayFile.read("V1__x.sql", "executeInTransaction=true\nmixed=true\n"
-				.getBytes(StandardCharsets.UTF_8), "SELECT 1;"))
+			.isThrownBy(() -> FlywayFile.read("V1__x.sql",
+					"executeInTransaction=true\nmixed=true\n".getBytes(StandardCharsets.UTF_8), "SELECT 1;"))
 			.withMessage("Script configuration V1__x.sql.conf, line 2, sets 'mixed', which Cairn does not know. "
 					+ "Cairn honours executeInTransaction, placeholderReplacement and encoding=UTF-8; remove the line.");
 		assertThatExceptionOfType(MigrationException.class)

@@ -32,15 +32,17 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * Hostile input, one scenario folder per case under {@code src/test/resources/scenarios/hostile/<case>/}: the run
- * fails with exactly the error in the case's {@code expected.txt} (file, line, what to do), and the schema and the
- * history are what they were before it, compared with {@code pg_dump --schema-only}.
+ * Hostile input, one scenario folder per case under
+ * {@code src/test/resources/scenarios/hostile/<case>/}: the run fails with exactly the
+ * error in the case's {@code expected.txt} (file, line, what to do), and the schema and
+ * the history are what they were before it, compared with {@code pg_dump --schema-only}.
  * <p>
- * A case folder holds {@code migrations/} (the location), {@code expected.txt} (a header of {@code script:},
- * {@code line:} and {@code sqlstate:} lines, {@code ---}, then the message; {@code …} matches any text) and an
- * optional {@code case.properties}: {@code setup} (SQL run first), {@code first} (a folder of migrations applied
- * before), {@code tamper} (SQL run after that), {@code table}, {@code schema}, {@code location}, and
- * {@code succeeds=true} for input that must be accepted.
+ * A case folder holds {@code migrations/} (the location), {@code expected.txt} (a header
+ * of {@code script:}, {@code line:} and {@code sqlstate:} lines, {@code ---}, then the
+ * message; {@code …} matches any text) and an optional {@code case.properties}:
+ * {@code setup} (SQL run first), {@code first} (a folder of migrations applied before),
+ * {@code tamper} (SQL run after that), {@code table}, {@code schema}, {@code location},
+ * and {@code succeeds=true} for input that must be accepted.
  */
 class HostileInputTests {
 
@@ -51,8 +53,11 @@ class HostileInputTests {
 
 	static Stream<String> cases() throws IOException {
 		try (Stream<Path> folders = Files.list(CASES)) {
-			return folders.filter(Files::isDirectory).map((folder) -> folder.getFileName().toString()).sorted()
-				.toList().stream();
+			return folders.filter(Files::isDirectory)
+				.map((folder) -> folder.getFileName().toString())
+				.sorted()
+				.toList()
+				.stream();
 		}
 	}
 
@@ -74,9 +79,11 @@ class HostileInputTests {
 			jdbc().execute(properties.getProperty("setup"));
 		}
 		if (properties.getProperty("first") != null) {
-			new Migrator(this.database.dataSource(), MigratorSettings.builder()
-				.locations("classpath:scenarios/hostile/" + name + "/" + properties.getProperty("first"))
-				.build()).migrate();
+			new Migrator(this.database.dataSource(),
+					MigratorSettings.builder()
+						.locations("classpath:scenarios/hostile/" + name + "/" + properties.getProperty("first"))
+						.build())
+				.migrate();
 		}
 		if (properties.getProperty("tamper") != null) {
 			jdbc().execute(properties.getProperty("tamper"));
@@ -201,8 +208,7 @@ class HostileInputTests {
 		Files.createDirectories(folder.resolve("nested"));
 		Files.createSymbolicLink(folder.resolve("nested/loop"), folder);
 		String before = schema(this.database);
-		assertThatExceptionOfType(MigrationException.class)
-			.isThrownBy(migrator(Instances.location(folder))::migrate)
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator(Instances.location(folder))::migrate)
 			.withMessage("Cannot list migration location " + Instances.location(folder) + ": the symbolic link "
 					+ folder.resolve("nested/loop") + " points back to a folder that contains it. Remove the link or "
 					+ "make the folder readable; Cairn refuses to run with a location it cannot read completely, "
@@ -212,8 +218,8 @@ class HostileInputTests {
 	}
 
 	/**
-	 * An unreadable file: {@code chmod 000} where that stops reading; as root, which reads anyway, a dangling
-	 * symbolic link stands in for it.
+	 * An unreadable file: {@code chmod 000} where that stops reading; as root, which
+	 * reads anyway, a dangling symbolic link stands in for it.
 	 */
 	@Test
 	@Tag(PostgresClient.TAG)
@@ -228,8 +234,7 @@ class HostileInputTests {
 			Files.createSymbolicLink(secret, folder.resolve("gone/002_secret.sql"));
 		}
 		String before = schema(this.database);
-		assertThatExceptionOfType(MigrationException.class)
-			.isThrownBy(migrator(Instances.location(folder))::migrate)
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator(Instances.location(folder))::migrate)
 			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("002_secret.sql"))
 			.withMessage("Cannot read migration 002_secret.sql in " + Instances.location(folder) + ": "
 					+ (readableAnyway ? "it cannot be opened (a broken symbolic link?)" : "permission denied")
@@ -244,8 +249,7 @@ class HostileInputTests {
 		Files.writeString(folder.resolve("001_users.sql"), "CREATE TABLE users (id int);\n");
 		Files.createDirectories(folder.resolve("002_not_a_file.sql"));
 		String before = schema(this.database);
-		assertThatExceptionOfType(MigrationException.class)
-			.isThrownBy(migrator(Instances.location(folder))::migrate)
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator(Instances.location(folder))::migrate)
 			.withMessageStartingWith("Migration location " + Instances.location(folder) + " holds a folder named "
 					+ "002_not_a_file.sql (")
 			.withMessageEndingWith("), which looks like a migration but is not a file. Rename the folder so that "
@@ -259,12 +263,14 @@ class HostileInputTests {
 	}
 
 	/**
-	 * Returns the history rows; a history table that is not there reads as empty, because a run creates its (empty)
-	 * table on first contact, before it reads the files it will apply.
+	 * Returns the history rows; a history table that is not there reads as empty, because
+	 * a run creates its (empty) table on first contact, before it reads the files it will
+	 * apply.
 	 */
 	private String history() {
 		JdbcTemplate jdbc = jdbc();
-		if (Boolean.FALSE.equals(jdbc.queryForObject("SELECT to_regclass('cairn_history') IS NOT NULL", Boolean.class))) {
+		if (Boolean.FALSE
+			.equals(jdbc.queryForObject("SELECT to_regclass('cairn_history') IS NOT NULL", Boolean.class))) {
 			return "[]";
 		}
 		return jdbc.queryForObject("SELECT coalesce(json_agg(h)::text, '[]') FROM cairn_history h", String.class);
@@ -295,9 +301,10 @@ class HostileInputTests {
 	}
 
 	/**
-	 * What a case expects: the exact message ({@code …} matching any text, {@code ${location}} the location) and,
-	 * where there is one, the file, line and SQLSTATE. With {@code -Dcairn.record=true} a missing expectation is
-	 * written from what the run said, for review.
+	 * What a case expects: the exact message ({@code …} matching any text,
+	 * {@code ${location}} the location) and, where there is one, the file, line and
+	 * SQLSTATE. With {@code -Dcairn.record=true} a missing expectation is written from
+	 * what the run said, for review.
 	 */
 	record Expected(String script, int line, String sqlState, String message) {
 
@@ -323,8 +330,8 @@ class HostileInputTests {
 				}
 			}
 			String message = text.substring(separator + 5);
-			return new Expected(script, line, sqlState, message.endsWith("\n") ? message.substring(0,
-					message.length() - 1) : message);
+			return new Expected(script, line, sqlState,
+					message.endsWith("\n") ? message.substring(0, message.length() - 1) : message);
 		}
 
 		void check(MigrationException failure, Path folder) {

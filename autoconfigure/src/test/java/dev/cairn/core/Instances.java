@@ -11,7 +11,8 @@ import java.util.List;
 import dev.cairn.test.TestDatabase;
 
 /**
- * Starts {@link MigrateLauncher} in JVMs of their own, as separate application instances would run.
+ * Starts {@link MigrateLauncher} in JVMs of their own, as separate application instances
+ * would run.
  */
 final class Instances {
 
@@ -23,7 +24,8 @@ final class Instances {
 	 * @param database the database to migrate
 	 * @param location the migration location
 	 * @param name the instance name, also its {@code application_name}
-	 * @param options PostgreSQL session options ({@code -c name=value ...}), or an empty string
+	 * @param options PostgreSQL session options ({@code -c name=value ...}), or an empty
+	 * string
 	 * @param output where the instance's output goes
 	 * @return the running process
 	 */
@@ -37,9 +39,11 @@ final class Instances {
 	 * @param database the database to migrate
 	 * @param location the migration location
 	 * @param name the instance name, also its {@code application_name}
-	 * @param options PostgreSQL session options ({@code -c name=value ...}), or an empty string
+	 * @param options PostgreSQL session options ({@code -c name=value ...}), or an empty
+	 * string
 	 * @param output where the instance's output goes
-	 * @param jvmOptions options for the instance's JVM, such as {@code -Duser.language=de}
+	 * @param jvmOptions options for the instance's JVM, such as
+	 * {@code -Duser.language=de}
 	 * @return the running process
 	 */
 	static Process start(TestDatabase database, String location, String name, String options, Path output,

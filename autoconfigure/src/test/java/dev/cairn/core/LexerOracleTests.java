@@ -26,14 +26,17 @@ import dev.cairn.test.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link SqlLexer} against PostgreSQL as the oracle: seeded, reproducible scripts built from every quoting and
- * comment form, dollar tags, {@code BEGIN ATOMIC} bodies and semicolons in all the places they do not end a
- * statement, where every statement leaves a mark (a row in a log table). Each script runs once through psql, which
- * splits with PostgreSQL's own lexer, and once split by Cairn, statement by statement over the extended protocol
- * (which refuses two statements in one); both must leave the same rows. Each script runs in a transaction that is
- * rolled back, so one database serves them all. It needs psql, so it runs under {@code -Pproofs} (10,000 scripts) or
- * on its own ({@code -Dtest=LexerOracleTests -Dcairn.excludedGroups=}, 500 scripts); {@code cairn.oracle.scripts}
- * sets the count and {@code cairn.oracle.seed} replays a seed.
+ * {@link SqlLexer} against PostgreSQL as the oracle: seeded, reproducible scripts built
+ * from every quoting and comment form, dollar tags, {@code BEGIN ATOMIC} bodies and
+ * semicolons in all the places they do not end a statement, where every statement leaves
+ * a mark (a row in a log table). Each script runs once through psql, which splits with
+ * PostgreSQL's own lexer, and once split by Cairn, statement by statement over the
+ * extended protocol (which refuses two statements in one); both must leave the same rows.
+ * Each script runs in a transaction that is rolled back, so one database serves them all.
+ * It needs psql, so it runs under {@code -Pproofs} (10,000 scripts) or on its own
+ * ({@code -Dtest=LexerOracleTests -Dcairn.excludedGroups=}, 500 scripts);
+ * {@code cairn.oracle.scripts} sets the count and {@code cairn.oracle.seed} replays a
+ * seed.
  */
 @Tag(PostgresClient.TAG)
 class LexerOracleTests {
@@ -46,8 +49,8 @@ class LexerOracleTests {
 			".5::text", "chr(59)", "'$$'", "E'\\x41\\101\\u0042'", "$q$E'not an escape\\'$q$", "'semi;colon'",
 			"(SELECT 'sub;' AS \"a;b\"\"c\")", "(SELECT 'id' AS x$y$z)",
 			"(SELECT v FROM (VALUES ('in;values')) AS t(v))", "CASE WHEN true THEN 'case;' ELSE 'no' END",
-			"format('%s', $f$fmt;$f$)", "'END; BEGIN'", "(SELECT 'kw' AS \"end\")", "'--'", "'/*'", "'*/'",
-			"'\\'", "$\u00e9t\u00e9$unicode tag;$\u00e9t\u00e9$", "'\u00e9mojis \ud83d\ude00;'",
+			"format('%s', $f$fmt;$f$)", "'END; BEGIN'", "(SELECT 'kw' AS \"end\")", "'--'", "'/*'", "'*/'", "'\\'",
+			"$\u00e9t\u00e9$unicode tag;$\u00e9t\u00e9$", "'\u00e9mojis \ud83d\ude00;'",
 			"(SELECT string_agg(x, ';') FROM unnest(ARRAY['a;', $$b'$$]) x)" };
 
 	private static final String[] JOINS = { " || ", " /* c; */ || ", " -- c ; x\n|| ", "\n\t|| ",
@@ -86,8 +89,9 @@ class LexerOracleTests {
 			connection.setAutoCommit(false);
 			for (int i = 0; i < count; i++) {
 				String expected = oracle.get(i);
-				assertThat(expected).as("psql ran script %d of seed %d without error:%n%s%npsql said: %s", i, seed,
-						scripts.get(i), this.psqlErrors)
+				assertThat(expected)
+					.as("psql ran script %d of seed %d without error:%n%s%npsql said: %s", i, seed, scripts.get(i),
+							this.psqlErrors)
 					.isNotNull();
 				String actual = throughCairn(connection, scripts.get(i));
 				if (!expected.equals(actual)) {
@@ -102,8 +106,8 @@ class LexerOracleTests {
 	private static String script(Random random) {
 		StringBuilder script = new StringBuilder();
 		if (random.nextInt(4) == 0) {
-			script.append(pick(random, "-- leading comment; with semicolon\n", "/* leading /* nested */ */\n",
-					"\n\n", "-- leading\n\n"));
+			script.append(pick(random, "-- leading comment; with semicolon\n", "/* leading /* nested */ */\n", "\n\n",
+					"-- leading\n\n"));
 		}
 		int statements = 1 + random.nextInt(6);
 		for (int s = 0; s < statements; s++) {
@@ -132,7 +136,8 @@ class LexerOracleTests {
 			case 4 -> {
 				String name = "pg_temp.f" + index;
 				yield "CREATE FUNCTION " + name + "() RETURNS void LANGUAGE sql\nBEGIN ATOMIC\n  INSERT INTO log (v) "
-						+ "VALUES (" + expression(random, null) + ");\n" + pick(random, "",
+						+ "VALUES (" + expression(random, null) + ");\n"
+						+ pick(random, "",
 								"  INSERT INTO log (v) VALUES (CASE WHEN 1 = 1 THEN " + expression(random, null)
 										+ " END);\n",
 								"  SELECT CASE WHEN true THEN 1 ELSE 0 END;\n")
@@ -172,14 +177,20 @@ class LexerOracleTests {
 			throws IOException, InterruptedException {
 		StringBuilder input = new StringBuilder("\\set ON_ERROR_STOP 0\n");
 		for (int i = from; i < to; i++) {
-			input.append("BEGIN;\n").append(scripts.get(i)).append("\n;\n").append("SELECT '@@").append(i)
-				.append("@@' || ").append(digest()).append(";\nROLLBACK;\n");
+			input.append("BEGIN;\n")
+				.append(scripts.get(i))
+				.append("\n;\n")
+				.append("SELECT '@@")
+				.append(i)
+				.append("@@' || ")
+				.append(digest())
+				.append(";\nROLLBACK;\n");
 		}
 		Path file = this.folder.resolve("batch-" + from + ".sql");
 		Files.writeString(file, input, StandardCharsets.UTF_8);
-		Process psql = PostgresClient.start(new ProcessBuilder("psql", "-X", "-q", "-A", "-t", "-d",
-				database.libpqUri(), "-f", file.toString())
-			.redirectErrorStream(true));
+		Process psql = PostgresClient
+			.start(new ProcessBuilder("psql", "-X", "-q", "-A", "-t", "-d", database.libpqUri(), "-f", file.toString())
+				.redirectErrorStream(true));
 		String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(psql.waitFor(5, TimeUnit.MINUTES)).isTrue();
 		Map<Integer, String> results = new HashMap<>();

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Lint at the start of a run ({@link MigratorSettings#lint()}): only pending migrations, before any is applied.
+ * Lint at the start of a run ({@link MigratorSettings#lint()}): only pending migrations,
+ * before any is applied.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LintAtStartTests {
@@ -39,8 +40,9 @@ class LintAtStartTests {
 					+ FINDING + "\nRewrite the statements as docs/lint.md describes, silence one with "
 					+ "\"-- cairn:lint-ignore <rule> <reason>\" on the line above it, or set cairn.lint=warn.")
 			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("002_users_name_index.sql"));
-		assertThat(new JdbcTemplate(this.database.dataSource())
-			.queryForObject("SELECT count(*) FROM cairn_history", Integer.class)).isZero();
+		assertThat(new JdbcTemplate(this.database.dataSource()).queryForObject("SELECT count(*) FROM cairn_history",
+				Integer.class))
+			.isZero();
 	}
 
 	@Test
@@ -53,16 +55,18 @@ class LintAtStartTests {
 	void lintsOnlyPendingMigrations(CapturedOutput output) {
 		migrator(LintMode.WARN, "2").migrate();
 		assertThat(output).doesNotContain("Lint ");
-		// With everything applied, a run takes the fast path and reads no file: fail finds nothing to refuse.
+		// With everything applied, a run takes the fast path and reads no file: fail
+		// finds nothing to refuse.
 		assertThat(migrator(LintMode.FAIL, null).migrate().applied()).isEmpty();
 	}
 
 	private Migrator migrator(LintMode lint, String baseline) {
-		return new Migrator(this.database.dataSource(), MigratorSettings.builder()
-			.locations("classpath:scenarios/lint-at-start")
-			.lint(lint)
-			.baselineVersion(baseline)
-			.build());
+		return new Migrator(this.database.dataSource(),
+				MigratorSettings.builder()
+					.locations("classpath:scenarios/lint-at-start")
+					.lint(lint)
+					.baselineVersion(baseline)
+					.build());
 	}
 
 }

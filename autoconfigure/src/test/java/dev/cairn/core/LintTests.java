@@ -18,9 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Lint rules, one pair of scenario folders per rule under {@code src/test/resources/scenarios/lint/}:
- * {@code <rule>-bad/} finds exactly what its {@code expected.txt} says (run with {@code -Dcairn.record=true} to write
- * a missing one, then read it), and {@code <rule>-ok/} holds the safe rewrites, which find nothing.
+ * Lint rules, one pair of scenario folders per rule under
+ * {@code src/test/resources/scenarios/lint/}: {@code <rule>-bad/} finds exactly what its
+ * {@code expected.txt} says (run with {@code -Dcairn.record=true} to write a missing one,
+ * then read it), and {@code <rule>-ok/} holds the safe rewrites, which find nothing.
  */
 class LintTests {
 
@@ -73,7 +74,10 @@ class LintTests {
 
 	static Stream<String> scenarios() throws IOException, URISyntaxException {
 		try (Stream<Path> folders = Files.list(root())) {
-			return folders.filter(Files::isDirectory).map((path) -> path.getFileName().toString()).sorted().toList()
+			return folders.filter(Files::isDirectory)
+				.map((path) -> path.getFileName().toString())
+				.sorted()
+				.toList()
 				.stream();
 		}
 	}

@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A migration that needs a lock a long transaction holds: it gives up after {@code lock_timeout}, retries, names
- * the blocker, and never holds up the application's readers for longer than {@code lock_timeout}; and a failed
- * concurrent index build never leaves its invalid index in the way of the next attempt.
+ * A migration that needs a lock a long transaction holds: it gives up after
+ * {@code lock_timeout}, retries, names the blocker, and never holds up the application's
+ * readers for longer than {@code lock_timeout}; and a failed concurrent index build never
+ * leaves its invalid index in the way of the next attempt.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LockContentionTests {
@@ -42,7 +43,8 @@ class LockContentionTests {
 	@Test
 	void givesUpAfterItsRetriesNamingTheBlockerWhileReadersWaitNoLongerThanTheLockTimeout(CapturedOutput output)
 			throws Exception {
-		migrator("lock-contention", LOCK_TIMEOUT, 2).migrate(); // 001 and 002, nothing in the way
+		migrator("lock-contention", LOCK_TIMEOUT, 2).migrate(); // 001 and 002, nothing in
+																// the way
 		jdbc().execute("ALTER TABLE accounts DROP COLUMN note; DELETE FROM cairn_history WHERE version = '2'");
 		ExecutorService pool = Executors.newFixedThreadPool(1);
 		AtomicBoolean reading = new AtomicBoolean(true);
@@ -129,7 +131,8 @@ class LockContentionTests {
 		}
 		assertThat(columnExists("accounts", "note")).isTrue();
 		assertThat(output).as("it gave up at least once, and then succeeded on a retry")
-			.contains("Migration 002_accounts_note.sql gave up waiting for a lock after lock_timeout 300 ms (attempt 1 of 6");
+			.contains(
+					"Migration 002_accounts_note.sql gave up waiting for a lock after lock_timeout 300 ms (attempt 1 of 6");
 	}
 
 	@Test
@@ -146,7 +149,8 @@ class LockContentionTests {
 		assertThat(jdbc().queryForList("SELECT success, statements_done FROM cairn_history WHERE version = '2'"))
 			.singleElement()
 			.satisfies((row) -> assertThat(row).containsEntry("success", false).containsEntry("statements_done", 0));
-		// The fix: remove the duplicate, then repair resumes the migration at its first statement.
+		// The fix: remove the duplicate, then repair resumes the migration at its first
+		// statement.
 		jdbc().execute("DELETE FROM users WHERE id = 3");
 		List<RepairAction> repaired = migrator("invalid-unique-index", LOCK_TIMEOUT, 0).repair();
 		assertThat(repaired).extracting(RepairAction::script).containsExactly("002_users_email.sql");
@@ -159,11 +163,12 @@ class LockContentionTests {
 	@Test
 	void dropsTheInvalidIndexLeftByAConcurrentBuildThatHitTheLockTimeoutBeforeRetryingIt(CapturedOutput output)
 			throws Exception {
-		new Migrator(this.database.dataSource(), settings("invalid-index-lock-timeout", LOCK_TIMEOUT, 0)
-			.target("1")
-			.build()).migrate();
+		new Migrator(this.database.dataSource(),
+				settings("invalid-index-lock-timeout", LOCK_TIMEOUT, 0).target("1").build())
+			.migrate();
 		try (Connection writer = this.database.connect(); Statement statement = writer.createStatement()) {
-			// An open writing transaction: the build creates its (invalid) index, then waits for this transaction.
+			// An open writing transaction: the build creates its (invalid) index, then
+			// waits for this transaction.
 			writer.setAutoCommit(false);
 			statement.execute("INSERT INTO events (kind) VALUES ('late')");
 			CompletableFuture<Void> finish = CompletableFuture.runAsync(() -> rollbackAfter(writer, 1_500));
@@ -188,18 +193,20 @@ class LockContentionTests {
 			statement.execute("SELECT count(*) FROM accounts");
 			long start = System.nanoTime();
 			assertThatExceptionOfType(MigrationException.class)
-				.isThrownBy(new Migrator(this.database.dataSource(), MigratorSettings.builder()
-					.locations("classpath:scenarios/lock-contention")
-					.lockTimeout(LOCK_TIMEOUT)
-					.lockRetryBudget(Duration.ofSeconds(3))
-					.build())::migrate)
+				.isThrownBy(new Migrator(this.database.dataSource(),
+						MigratorSettings.builder()
+							.locations("classpath:scenarios/lock-contention")
+							.lockTimeout(LOCK_TIMEOUT)
+							.lockRetryBudget(Duration.ofSeconds(3))
+							.build())::migrate)
 				.withMessageContaining("It waited for a lock longer than lock_timeout ");
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 			report.rollback();
 			assertThat(took).as("it kept trying for most of the 3 s budget, and not past it")
 				.isBetween(Duration.ofMillis(1_500), Duration.ofMillis(4_500));
-			assertThat(output).contains("gave up waiting for a lock after lock_timeout 300 ms (attempt 1, 0 s of the 3 s "
-					+ "retry budget spent)")
+			assertThat(output)
+				.contains("gave up waiting for a lock after lock_timeout 300 ms (attempt 1, 0 s of the 3 s "
+						+ "retry budget spent)")
 				.containsPattern("\\(attempt 3, \\d s of the 3 s retry budget spent\\)");
 		}
 	}
@@ -207,11 +214,12 @@ class LockContentionTests {
 	@Test
 	void aConcurrentIndexBuildWaitsForALongTransactionBeyondTheLockTimeoutAndNamesIt(CapturedOutput output)
 			throws Exception {
-		new Migrator(this.database.dataSource(), settings("invalid-index-lock-timeout", LOCK_TIMEOUT, 0)
-			.target("1")
-			.build()).migrate();
+		new Migrator(this.database.dataSource(),
+				settings("invalid-index-lock-timeout", LOCK_TIMEOUT, 0).target("1").build())
+			.migrate();
 		try (Connection report = this.database.connect(); Statement statement = report.createStatement()) {
-			// A report holding a snapshot: the build waits for it, blocking no reads or writes meanwhile.
+			// A report holding a snapshot: the build waits for it, blocking no reads or
+			// writes meanwhile.
 			int reportPid = pid(report);
 			report.setAutoCommit(false);
 			statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
@@ -267,8 +275,8 @@ class LockContentionTests {
 	}
 
 	private boolean indexValid(String name) {
-		return Boolean.TRUE.equals(jdbc().queryForObject(
-				"SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(?)", Boolean.class, name));
+		return Boolean.TRUE.equals(jdbc()
+			.queryForObject("SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass(?)", Boolean.class, name));
 	}
 
 	private boolean columnExists(String table, String column) {

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A run that lost its lock records nothing more, and says so; its sessions carry names a DBA recognises, and the
- * working connection goes back with the name it came with.
+ * A run that lost its lock records nothing more, and says so; its sessions carry names a
+ * DBA recognises, and the working connection goes back with the name it came with.
  */
 class LockedRunTests {
 
@@ -68,7 +68,8 @@ class LockedRunTests {
 		String process = ApplicationName.host() + "/" + ProcessHandle.current().pid();
 		assertThat(this.seen).containsExactly("cairn lock " + process, "cairn migrate " + process);
 		assertThat(jdbc().queryForList("SELECT application_name FROM pg_stat_activity WHERE application_name LIKE "
-				+ "'cairn %' AND datname = current_database()", String.class)).isEmpty();
+				+ "'cairn %' AND datname = current_database()", String.class))
+			.isEmpty();
 	}
 
 	private final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();

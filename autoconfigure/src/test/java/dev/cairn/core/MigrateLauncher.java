@@ -6,11 +6,12 @@ import java.util.List;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A separate JVM that runs one migration, for the tests that start several instances at once or kill one: it
- * migrates, prints every listener call on a line of its own, and exits 0 on success, 1 on a failed run.
+ * A separate JVM that runs one migration, for the tests that start several instances at
+ * once or kill one: it migrates, prints every listener call on a line of its own, and
+ * exits 0 on success, 1 on a failed run.
  * <p>
- * Arguments: the JDBC URL (with credentials and any {@code options}), the location, the instance name (its
- * {@code application_name}).
+ * Arguments: the JDBC URL (with credentials and any {@code options}), the location, the
+ * instance name (its {@code application_name}).
  */
 public final class MigrateLauncher {
 
@@ -43,7 +44,8 @@ public final class MigrateLauncher {
 		};
 		System.out.println("started " + args[2]);
 		try {
-			new Migrator(dataSource, MigratorSettings.builder().locations(args[1]).build(), listener, List.of()).migrate();
+			new Migrator(dataSource, MigratorSettings.builder().locations(args[1]).build(), listener, List.of())
+				.migrate();
 		}
 		catch (MigrationException ex) {
 			System.out.println("failed: " + ex.getMessage());

@@ -35,9 +35,10 @@ class MigrationPlanTests {
 				"R__other.sql", null, "flyway", ON, 5, true, null);
 		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2"), repeatable("view"), repeatable("other")),
 				history(adopted, adoptedRepeatable, changedRepeatable), DEFAULTS);
-		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.PENDING,
-				MigrationState.PENDING, MigrationState.APPLIED);
-		assertThat(plan.pending()).extracting(ResolvedMigration::script).containsExactly("002_step.sql", "R__other.sql");
+		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.PENDING, MigrationState.PENDING,
+				MigrationState.APPLIED);
+		assertThat(plan.pending()).extracting(ResolvedMigration::script)
+			.containsExactly("002_step.sql", "R__other.sql");
 		assertThat(plan.status().current()).isEqualTo("1");
 	}
 
@@ -60,8 +61,9 @@ class MigrationPlanTests {
 
 	@Test
 	void matchesHistoryRowsByVersionValue() {
-		MigrationPlan plan = MigrationPlan.of(files(file("001")), history(row(1, "1.0", MigrationType.SQL,
-				"001_step.sql", checksum("001_step.sql"), true, null)), DEFAULTS);
+		MigrationPlan plan = MigrationPlan.of(files(file("001")),
+				history(row(1, "1.0", MigrationType.SQL, "001_step.sql", checksum("001_step.sql"), true, null)),
+				DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED);
 		assertThat(plan.status().problemMessages()).isEmpty();
 	}
@@ -98,11 +100,13 @@ class MigrationPlanTests {
 				history(row(1, "1", MigrationType.SQL, "001_step.sql", "sha256:" + "a".repeat(64), true, null)),
 				DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.MODIFIED, MigrationState.PENDING);
-		assertThat(plan.status().problemMessages()).containsExactly("Migration 001_step.sql (version 1) was changed after it was "
-				+ "applied: it was applied with checksum sha256:" + "a".repeat(64) + ", the file now has sha256:"
-				+ "b".repeat(64) + ". Restore the file as it was applied (for example with git checkout) and put the "
-				+ "change in a new migration; or, if the database already matches the edited file, run repair to "
-				+ "accept its checksum (repair runs none of it).");
+		assertThat(plan.status().problemMessages())
+			.containsExactly("Migration 001_step.sql (version 1) was changed after it was "
+					+ "applied: it was applied with checksum sha256:" + "a".repeat(64) + ", the file now has sha256:"
+					+ "b".repeat(64)
+					+ ". Restore the file as it was applied (for example with git checkout) and put the "
+					+ "change in a new migration; or, if the database already matches the edited file, run repair to "
+					+ "accept its checksum (repair runs none of it).");
 		assertThat(plan.status().migrations().get(0).checksum()).isEqualTo("sha256:" + "b".repeat(64));
 		assertThat(plan.status().migrations().get(0).appliedChecksum()).isEqualTo("sha256:" + "a".repeat(64));
 		assertThat(pendingScripts(plan)).containsExactly("002_step.sql");
@@ -136,9 +140,10 @@ class MigrationPlanTests {
 		List<AppliedMigration> history = history(appliedRepeatable(1, "old view", checksum("R__old_view.sql")));
 		MigrationPlan plan = MigrationPlan.of(files(), history, DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.MISSING);
-		assertThat(plan.status().problemMessages()).containsExactly("Migration R__old_view.sql was applied on 2024-01-31T12:00:00Z "
-				+ "but its file is gone from [classpath:db/migrations]. Restore the file, or set "
-				+ "cairn.ignore-missing=true if it was removed on purpose.");
+		assertThat(plan.status().problemMessages())
+			.containsExactly("Migration R__old_view.sql was applied on 2024-01-31T12:00:00Z "
+					+ "but its file is gone from [classpath:db/migrations]. Restore the file, or set "
+					+ "cairn.ignore-missing=true if it was removed on purpose.");
 		assertThat(MigrationPlan.of(files(), history, MigratorSettings.builder().ignoreMissing(true).build())
 			.status()
 			.problems()).isEmpty();
@@ -150,8 +155,9 @@ class MigrationPlanTests {
 				history(applied(1, "1"), applied(2, "3")), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.OUT_OF_ORDER,
 				MigrationState.APPLIED);
-		assertThat(plan.status().problemMessages()).containsExactly("Migration 002_step.sql (version 2) is pending, but version 3 is "
-				+ "already applied. Renumber it above 3, or set cairn.out-of-order=true to apply it anyway.");
+		assertThat(plan.status().problemMessages())
+			.containsExactly("Migration 002_step.sql (version 2) is pending, but version 3 is "
+					+ "already applied. Renumber it above 3, or set cairn.out-of-order=true to apply it anyway.");
 		assertThat(plan.pending()).isEmpty();
 	}
 
@@ -169,32 +175,32 @@ class MigrationPlanTests {
 	void reportsFailedMigrationWithHowToRepair() {
 		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2"), file("3")),
 				history(applied(1, "1"), failed(2, "2", 3)), DEFAULTS);
-		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.FAILED,
-				MigrationState.PENDING);
-		assertThat(plan.status().problemMessages()).containsExactly("Migration 002_step.sql (version 2) failed part way on "
-				+ "2024-01-31T12:00:00Z: it runs outside a transaction, and 3 of its statements ran and stay applied. "
-				+ "Fix the cause (edit statement 4 or a later one, or fix the database), then run repair: it runs the "
-				+ "file from statement 4 on, as long as statements 1-3 (which ran) are unchanged. If you completed "
-				+ "the migration by hand, run repair with cairn.repair.mark-applied=2 instead.");
+		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.FAILED, MigrationState.PENDING);
+		assertThat(plan.status().problemMessages())
+			.containsExactly("Migration 002_step.sql (version 2) failed part way on "
+					+ "2024-01-31T12:00:00Z: it runs outside a transaction, and 3 of its statements ran and stay applied. "
+					+ "Fix the cause (edit statement 4 or a later one, or fix the database), then run repair: it runs the "
+					+ "file from statement 4 on, as long as statements 1-3 (which ran) are unchanged. If you completed "
+					+ "the migration by hand, run repair with cairn.repair.mark-applied=2 instead.");
 		assertThat(plan.status().current()).isEqualTo("1");
 		assertThat(pendingScripts(plan)).containsExactly("003_step.sql");
 	}
 
 	@Test
 	void reportsFailedMigrationWhoseFileIsGone() {
-		MigrationPlan plan = MigrationPlan.of(files(file("1")), history(applied(1, "1"), failed(2, "2", 0)),
-				DEFAULTS);
+		MigrationPlan plan = MigrationPlan.of(files(file("1")), history(applied(1, "1"), failed(2, "2", 0)), DEFAULTS);
 		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.FAILED);
-		assertThat(plan.status().problemMessages()).singleElement().asString().startsWith("Migration 002_step.sql (version 2) failed "
-				+ "part way on 2024-01-31T12:00:00Z: it runs outside a transaction, and 0 of its statements ran");
+		assertThat(plan.status().problemMessages()).singleElement()
+			.asString()
+			.startsWith("Migration 002_step.sql (version 2) failed "
+					+ "part way on 2024-01-31T12:00:00Z: it runs outside a transaction, and 0 of its statements ran");
 	}
 
 	@Test
 	void showsHistoryRowsAboveEveryFileAsFutureWithoutProblem() {
 		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2")),
 				history(applied(1, "1"), applied(2, "2"), applied(3, "3")), DEFAULTS);
-		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.APPLIED,
-				MigrationState.FUTURE);
+		assertThat(states(plan)).containsExactly(MigrationState.APPLIED, MigrationState.APPLIED, MigrationState.FUTURE);
 		assertThat(plan.status().migrations().get(2).version()).isEqualTo("3");
 		assertThat(plan.status().problemMessages()).isEmpty();
 		assertThat(plan.pending()).isEmpty();
@@ -315,7 +321,8 @@ class MigrationPlanTests {
 	@Test
 	void ordersMissingRepeatablesByNameAmongTheOthers() {
 		MigrationPlan plan = MigrationPlan.of(files(repeatable("b")),
-				history(appliedRepeatable(1, "a", checksum("R__a.sql")), appliedRepeatable(2, "b", checksum("R__b.sql")),
+				history(appliedRepeatable(1, "a", checksum("R__a.sql")),
+						appliedRepeatable(2, "b", checksum("R__b.sql")),
 						appliedRepeatable(3, "c", checksum("R__c.sql"))),
 				MigratorSettings.builder().ignoreMissing(true).build());
 		assertThat(plan.status().migrations()).extracting(MigrationInfo::description).containsExactly("a", "b", "c");
@@ -323,8 +330,8 @@ class MigrationPlanTests {
 
 	@Test
 	void ordersPendingVersionedByVersionThenRepeatablesByName() {
-		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2"), file("10"), repeatable("a"),
-				repeatable("b")), history(), DEFAULTS);
+		MigrationPlan plan = MigrationPlan.of(files(file("1"), file("2"), file("10"), repeatable("a"), repeatable("b")),
+				history(), DEFAULTS);
 		assertThat(pendingScripts(plan)).containsExactly("001_step.sql", "002_step.sql", "010_step.sql", "R__a.sql",
 				"R__b.sql");
 	}
@@ -403,8 +410,7 @@ class MigrationPlanTests {
 
 	private static AppliedMigration appliedRepeatable(int rank, String name, String checksum) {
 		return new AppliedMigration(rank, null, name, MigrationType.REPEATABLE, "R__" + name.replace(' ', '_') + ".sql",
-				checksum,
-				"cairn", ON, 5, true, null);
+				checksum, "cairn", ON, 5, true, null);
 	}
 
 	private static AppliedMigration row(int rank, String version, MigrationType type, String script,
@@ -414,7 +420,8 @@ class MigrationPlanTests {
 	}
 
 	/**
-	 * Names a file like a project would, zero-padded below ten: {@code 001_step.sql}, {@code 1.1_step.sql}.
+	 * Names a file like a project would, zero-padded below ten: {@code 001_step.sql},
+	 * {@code 1.1_step.sql}.
 	 */
 	private static String script(String version) {
 		return (version.contains(".") ? version : String.format("%03d", Integer.parseInt(version))) + "_step.sql";

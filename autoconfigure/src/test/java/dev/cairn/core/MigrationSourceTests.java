@@ -160,9 +160,10 @@ class MigrationSourceTests {
 	void rejectsTwoFilesWithTheSameVersion() {
 		assertThatExceptionOfType(MigrationException.class)
 			.isThrownBy(() -> resolve("classpath:scenarios/source-duplicate-version"))
-			.withMessage("Two files have the same version 1: 001_a.sql (in classpath:scenarios/source-duplicate-version)"
-					+ " and 1_b.sql (in classpath:scenarios/source-duplicate-version). Versions compare as numbers, so "
-					+ "001 and 1 are the same; give one of them the next free version.")
+			.withMessage(
+					"Two files have the same version 1: 001_a.sql (in classpath:scenarios/source-duplicate-version)"
+							+ " and 1_b.sql (in classpath:scenarios/source-duplicate-version). Versions compare as numbers, so "
+							+ "001 and 1 are the same; give one of them the next free version.")
 			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("1_b.sql"));
 	}
 
@@ -170,9 +171,10 @@ class MigrationSourceTests {
 	void rejectsTheSameVersionInTwoLocations() {
 		assertThatExceptionOfType(MigrationException.class)
 			.isThrownBy(() -> resolve("classpath:scenarios/source-bom-crlf/a", "classpath:scenarios/source-bom-crlf/b"))
-			.withMessage("Two files have the same version 1: 001_create_t.sql (in classpath:scenarios/source-bom-crlf/a)"
-					+ " and 001_create_t.sql (in classpath:scenarios/source-bom-crlf/b). Versions compare as numbers, "
-					+ "so 001 and 1 are the same; give one of them the next free version.");
+			.withMessage(
+					"Two files have the same version 1: 001_create_t.sql (in classpath:scenarios/source-bom-crlf/a)"
+							+ " and 001_create_t.sql (in classpath:scenarios/source-bom-crlf/b). Versions compare as numbers, "
+							+ "so 001 and 1 are the same; give one of them the next free version.");
 	}
 
 	@Test
@@ -189,8 +191,8 @@ class MigrationSourceTests {
 		List<ResolvedMigration> resolved = resolve("classpath:scenarios/source-upper-case");
 		assertThat(resolved).extracting(ResolvedMigration::script)
 			.containsExactly("001_users.SQL", "002_users_name.Sql");
-		assertThat(resolved).extracting(ResolvedMigration::type).containsExactly(MigrationType.SQL,
-				MigrationType.SQL_NO_TX);
+		assertThat(resolved).extracting(ResolvedMigration::type)
+			.containsExactly(MigrationType.SQL, MigrationType.SQL_NO_TX);
 		assertThat(resolved.get(0).down()).isNotNull();
 		assertThat(SqlScript.parse("002_users_name.Sql", resolved.get(1).text()).transactional()).isFalse();
 	}
@@ -319,8 +321,7 @@ class MigrationSourceTests {
 	void findsNoTransactionDirectiveOnlyAmongTheLeadingComments() {
 		assertThat(Directives.noTransaction("-- cairn:no-transaction\ncreate index;")).isTrue();
 		assertThat(Directives.noTransaction("\n  -- CAIRN:No-Transaction\r\ncreate index;")).isTrue();
-		assertThat(Directives.noTransaction("-- why\n-- cairn:lock-timeout=5s\n--cairn:no-transaction"))
-			.isTrue();
+		assertThat(Directives.noTransaction("-- why\n-- cairn:lock-timeout=5s\n--cairn:no-transaction")).isTrue();
 		assertThat(Directives.noTransaction("create index;\n-- cairn:no-transaction")).isFalse();
 		assertThat(Directives.noTransaction("-- cairn:no-transactions\ncreate index;")).isFalse();
 		assertThat(Directives.noTransaction("")).isFalse();
@@ -361,7 +362,6 @@ class MigrationSourceTests {
 			throw new UncheckedIOException(ex);
 		}
 	}
-
 
 	@Test
 	void checksumOfTheBytesEqualsTheChecksumOfTheNormalisedText() {

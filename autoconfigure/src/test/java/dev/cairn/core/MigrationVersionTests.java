@@ -32,8 +32,7 @@ class MigrationVersionTests {
 
 	@Test
 	void parsesTimestampVersionBeyondLong() {
-		assertThat(MigrationVersion.parse("20240131120000").parts())
-			.containsExactly(new BigInteger("20240131120000"));
+		assertThat(MigrationVersion.parse("20240131120000").parts()).containsExactly(new BigInteger("20240131120000"));
 		assertThat(MigrationVersion.parse("99999999999999999999999").parts())
 			.containsExactly(new BigInteger("99999999999999999999999"));
 	}

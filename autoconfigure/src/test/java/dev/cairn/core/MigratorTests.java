@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The run end to end on real PostgreSQL, one fresh database per test, with the scenario folders under
- * {@code src/test/resources/scenarios}.
+ * The run end to end on real PostgreSQL, one fresh database per test, with the scenario
+ * folders under {@code src/test/resources/scenarios}.
  */
 class MigratorTests {
 
@@ -41,8 +41,8 @@ class MigratorTests {
 			.containsExactly("001_create_users.sql", "002_add_email.sql", "003_seed_users.sql");
 		assertThat(result.currentVersion()).isEqualTo("3");
 		assertThat(jdbc().queryForObject("SELECT user_count()", Long.class)).isEqualTo(2);
-		assertThat(jdbc().queryForList("SELECT name FROM users ORDER BY id", String.class))
-			.containsExactly("Ada", "O'Brien; the second");
+		assertThat(jdbc().queryForList("SELECT name FROM users ORDER BY id", String.class)).containsExactly("Ada",
+				"O'Brien; the second");
 		List<Map<String, Object>> history = jdbc()
 			.queryForList("SELECT installed_rank, version, description, type, script, checksum, success, "
 					+ "installed_by FROM cairn_history ORDER BY installed_rank");
@@ -51,7 +51,8 @@ class MigratorTests {
 			.containsExactly("create users", "add email", "seed users");
 		assertThat(history).extracting(row -> row.get("type")).containsOnly("SQL");
 		assertThat(history).extracting(row -> row.get("success")).containsOnly(true);
-		assertThat(history).extracting(row -> (String) row.get("checksum")).allMatch(c -> c.matches("sha256:[0-9a-f]{64}"));
+		assertThat(history).extracting(row -> (String) row.get("checksum"))
+			.allMatch(c -> c.matches("sha256:[0-9a-f]{64}"));
 		assertThat(history.get(0).get("installed_by")).isEqualTo(this.database.username());
 		assertThat(result.migrations()).extracting(MigrationInfo::state).containsOnly(MigrationState.APPLIED);
 	}
@@ -128,12 +129,13 @@ class MigratorTests {
 				assertThat(ex.getColumn()).isEqualTo(7);
 				assertThat(ex.getSqlState()).isEqualTo("42601");
 			})
-			.withMessage("""
-					Migration 003_findings.sql failed at line 5, column 7: syntax error at or near "TABL" (SQLSTATE 42601)
-					   5 | ALTER TABL findings ADD COLUMN confidence numeric;
-					     |       ^
-					Nothing from this migration was applied; the 2 migration(s) applied before it in this run stay \
-					applied. Fix the file and restart.""");
+			.withMessage(
+					"""
+							Migration 003_findings.sql failed at line 5, column 7: syntax error at or near "TABL" (SQLSTATE 42601)
+							   5 | ALTER TABL findings ADD COLUMN confidence numeric;
+							     |       ^
+							Nothing from this migration was applied; the 2 migration(s) applied before it in this run stay \
+							applied. Fix the file and restart.""");
 		assertThat(tableExists("findings")).isFalse();
 		assertThat(tableExists("users")).isTrue();
 		assertThat(jdbc().queryForList("SELECT script FROM cairn_history ORDER BY installed_rank", String.class))
@@ -145,8 +147,8 @@ class MigratorTests {
 		MigrateResult result = migrator("no-transaction-index").migrate();
 		assertThat(result.applied()).extracting(MigrateResult.Applied::type)
 			.containsExactly(MigrationType.SQL, MigrationType.SQL_NO_TX);
-		assertThat(jdbc().queryForObject(
-				"SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_name'::regclass", Boolean.class))
+		assertThat(jdbc().queryForObject("SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_name'::regclass",
+				Boolean.class))
 			.isTrue();
 		assertThat(jdbc().queryForObject("SELECT type FROM cairn_history WHERE version = '2'", String.class))
 			.isEqualTo("SQL_NO_TX");
@@ -266,9 +268,9 @@ class MigratorTests {
 		try {
 			Future<MigrateResult> first = pool.submit(() -> migrator("slow-index").migrate());
 			waitUntilLocked();
-			Future<MigrateResult> second = pool
-				.submit(() -> new Migrator(this.database.dataSource(), settings("slow-index").build(), listener, List.of())
-					.migrate());
+			Future<MigrateResult> second = pool.submit(
+					() -> new Migrator(this.database.dataSource(), settings("slow-index").build(), listener, List.of())
+						.migrate());
 			MigrateResult firstResult = first.get(2, TimeUnit.MINUTES);
 			MigrateResult secondResult = second.get(2, TimeUnit.MINUTES);
 			assertThat(firstResult.applied()).hasSize(2);
@@ -281,8 +283,8 @@ class MigratorTests {
 		finally {
 			pool.shutdownNow();
 		}
-		assertThat(jdbc().queryForObject(
-				"SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_kind'::regclass", Boolean.class))
+		assertThat(jdbc().queryForObject("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_kind'::regclass",
+				Boolean.class))
 			.isTrue();
 	}
 
@@ -302,13 +304,13 @@ class MigratorTests {
 		assertThat(tableExists("users")).isFalse();
 	}
 
-
 	@Test
 	void refusesADatabaseThatRefusesWritesBeforeTakingTheLock() {
 		jdbc().execute("ALTER DATABASE " + this.database.name() + " SET default_transaction_read_only = on");
 		assertThatExceptionOfType(MigrationException.class)
 			.isThrownBy(() -> new Migrator(this.database.dataSource(),
-					MigratorSettings.builder().locations("classpath:scenarios/valid").build()).migrate())
+					MigratorSettings.builder().locations("classpath:scenarios/valid").build())
+				.migrate())
 			.withMessageMatching("The database refuses writes \\(server (?:[\\d.:]+|the local socket), "
 					+ "transaction_read_only is on, for example through default_transaction_read_only\\)\\. Nothing "
 					+ "was applied\\. Point cairn\\.url at a primary that accepts writes, or turn "
@@ -319,9 +321,9 @@ class MigratorTests {
 	private void waitUntilLocked() throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		while (System.nanoTime() < deadline) {
-			Integer locks = jdbc().queryForObject(
-					"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
-							+ "(SELECT oid FROM pg_database WHERE datname = current_database())", Integer.class);
+			Integer locks = jdbc()
+				.queryForObject("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+						+ "(SELECT oid FROM pg_database WHERE datname = current_database())", Integer.class);
 			if (locks != null && locks > 0) {
 				return;
 			}

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Rollback, repeatable and Java migrations, baseline, repair, target and plan on real PostgreSQL.
+ * Rollback, repeatable and Java migrations, baseline, repair, target and plan on real
+ * PostgreSQL.
  */
 class OperationsTests {
 
@@ -51,8 +52,7 @@ class OperationsTests {
 		assertThat(toZero.currentVersion()).isEqualTo("0");
 		assertThat(tableExists("identities")).isTrue();
 		MigrateResult all = migrator("rollback-version-zero").rollbackAll();
-		assertThat(all.applied()).extracting(MigrateResult.Applied::script)
-			.containsExactly("0000_identities.down.sql");
+		assertThat(all.applied()).extracting(MigrateResult.Applied::script).containsExactly("0000_identities.down.sql");
 		assertThat(all.currentVersion()).isNull();
 		jdbc().execute("DROP TABLE cairn_history");
 		assertThat(PostgresClient.schema(this.database)).isEqualTo(empty);
@@ -92,8 +92,9 @@ class OperationsTests {
 		assertThat(jdbc().queryForList("SELECT column_name FROM information_schema.columns WHERE table_name = "
 				+ "'user_names' ORDER BY ordinal_position", String.class))
 			.containsExactly("name", "shout");
-		assertThat(jdbc().queryForList("SELECT script FROM cairn_history WHERE type = 'REPEATABLE' ORDER BY "
-				+ "installed_rank", String.class))
+		assertThat(jdbc().queryForList(
+				"SELECT script FROM cairn_history WHERE type = 'REPEATABLE' ORDER BY " + "installed_rank",
+				String.class))
 			.containsExactly("R__active_users.sql", "R__user_names.sql", "R__user_names.sql");
 	}
 
@@ -131,8 +132,7 @@ class OperationsTests {
 		assertThat(jdbc().queryForList("SELECT type || ' ' || version FROM cairn_history ORDER BY installed_rank",
 				String.class))
 			.containsExactly("BASELINE 3", "SQL 4");
-		assertThatExceptionOfType(MigrationException.class)
-			.isThrownBy(() -> migrator("ops-baseline").baseline("3"))
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> migrator("ops-baseline").baseline("3"))
 			.withMessage("Cannot baseline: cairn_history already has 2 row(s). A baseline is only for a database "
 					+ "that has its schema but no history yet; this one is already managed by Cairn.");
 	}
@@ -167,15 +167,14 @@ class OperationsTests {
 	void repairAcceptsAnAppliedFileEditedOnPurpose() {
 		migrator("modified/before").migrate();
 		List<RepairAction> repaired = migrator("modified/after").repair();
-		assertThat(repaired).singleElement()
-			.satisfies((action) -> assertThat(action.action()).matches("""
-					accepted the edited file's checksum sha256:\\w{64} \\(it was applied with sha256:\\w{64}\\)\\. \
-					None of the edit was run: if the database lacks it, put the change in a new migration:
-					--- applied
-					\\+\\+\\+ 002_add_email.sql
-					@@ -1,1 \\+1,1 @@
-					-ALTER TABLE users ADD COLUMN email text;
-					\\+ALTER TABLE users ADD COLUMN email varchar\\(200\\);"""));
+		assertThat(repaired).singleElement().satisfies((action) -> assertThat(action.action()).matches("""
+				accepted the edited file's checksum sha256:\\w{64} \\(it was applied with sha256:\\w{64}\\)\\. \
+				None of the edit was run: if the database lacks it, put the change in a new migration:
+				--- applied
+				\\+\\+\\+ 002_add_email.sql
+				@@ -1,1 \\+1,1 @@
+				-ALTER TABLE users ADD COLUMN email text;
+				\\+ALTER TABLE users ADD COLUMN email varchar\\(200\\);"""));
 		assertThat(migrator("modified/after").migrate().applied()).isEmpty();
 		assertThat(jdbc().queryForList("SELECT type FROM cairn_history ORDER BY installed_rank", String.class))
 			.containsExactly("SQL", "SQL", "REPAIR");

@@ -18,8 +18,9 @@ import dev.cairn.test.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Cairn leaves exactly the schema and data that {@code psql -f} leaves, file by file: the scenario is applied once
- * by Cairn and once by psql into two fresh databases, and {@code pg_dump} of both must match.
+ * Cairn leaves exactly the schema and data that {@code psql -f} leaves, file by file: the
+ * scenario is applied once by Cairn and once by psql into two fresh databases, and
+ * {@code pg_dump} of both must match.
  */
 @Tag(PostgresClient.TAG)
 class PsqlParityTests {
@@ -40,7 +41,8 @@ class PsqlParityTests {
 			PostgresClient.psql(this.psql, "-f", file.toString());
 		}
 		assertThat(PostgresClient.schema(this.cairn)).isEqualTo(PostgresClient.schema(this.psql));
-		assertThat(PostgresClient.dump(this.cairn, "--data-only")).isEqualTo(PostgresClient.dump(this.psql, "--data-only"));
+		assertThat(PostgresClient.dump(this.cairn, "--data-only"))
+			.isEqualTo(PostgresClient.dump(this.psql, "--data-only"));
 	}
 
 	private static Path scenarioFolder(String scenario) throws URISyntaxException {

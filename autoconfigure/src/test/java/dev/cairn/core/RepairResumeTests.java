@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code repair} never records a migration as applied while statements of it have not run, unless told so: a
- * failed non-transactional migration is resumed with the fixed file, refused when what already ran was edited, and
- * recorded as applied without running only with {@code mark-applied}.
+ * {@code repair} never records a migration as applied while statements of it have not
+ * run, unless told so: a failed non-transactional migration is resumed with the fixed
+ * file, refused when what already ran was edited, and recorded as applied without running
+ * only with {@code mark-applied}.
  */
 class RepairResumeTests {
 
@@ -61,8 +62,10 @@ class RepairResumeTests {
 			.containsExactly("resumed the edited file at statement 2 of 3 and completed it (statement 1, which ran "
 					+ "before, is unchanged)");
 		assertThat(validIndexes()).containsExactly("users_created", "users_mail", "users_name", "users_pkey");
-		assertThat(jdbc().queryForList("SELECT type || ' ' || success FROM cairn_history WHERE version = '2' ORDER BY "
-				+ "installed_rank", String.class)).containsExactly("SQL_NO_TX false", "SQL_NO_TX true");
+		assertThat(jdbc().queryForList(
+				"SELECT type || ' ' || success FROM cairn_history WHERE version = '2' ORDER BY " + "installed_rank",
+				String.class))
+			.containsExactly("SQL_NO_TX false", "SQL_NO_TX true");
 		assertThat(migrator().migrate().applied()).isEmpty();
 	}
 
@@ -76,15 +79,15 @@ class RepairResumeTests {
 
 	@Test
 	void refusesWhenAStatementThatAlreadyRanWasEdited() throws IOException {
-		edit(FAILING.replace("(mail)", "(email)").replace("users_name ON users (name)", "users_name ON users (lower(name))"));
-		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> migrator().repair())
-			.withMessage("""
-					Cannot resume 002_idx.sql: statement 1 (line 2) ran before it failed, and the file now has it changed.
-					It ran as:    CREATE INDEX CONCURRENTLY users_name ON users (name)
-					The file has: CREATE INDEX CONCURRENTLY users_name ON users (lower(name))
-					Restore statement 1 as it ran (a change belongs in a new migration), then run repair again.\
-					 If you completed the migration by hand, run repair with cairn.repair.mark-applied=2 to \
-					record it as applied without running anything.""");
+		edit(FAILING.replace("(mail)", "(email)")
+			.replace("users_name ON users (name)", "users_name ON users (lower(name))"));
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> migrator().repair()).withMessage("""
+				Cannot resume 002_idx.sql: statement 1 (line 2) ran before it failed, and the file now has it changed.
+				It ran as:    CREATE INDEX CONCURRENTLY users_name ON users (name)
+				The file has: CREATE INDEX CONCURRENTLY users_name ON users (lower(name))
+				Restore statement 1 as it ran (a change belongs in a new migration), then run repair again.\
+				 If you completed the migration by hand, run repair with cairn.repair.mark-applied=2 to \
+				record it as applied without running anything.""");
 		assertThat(jdbc().queryForList("SELECT success FROM cairn_history WHERE version = '2'", Boolean.class))
 			.containsExactly(false);
 		assertThat(validIndexes()).containsExactly("users_name", "users_pkey");
@@ -100,7 +103,8 @@ class RepairResumeTests {
 					+ "asked (you completed it by hand)");
 		assertThat(validIndexes()).containsExactly("users_mail", "users_name", "users_pkey");
 		assertThat(jdbc().queryForList("SELECT type FROM cairn_history WHERE version = '2' ORDER BY installed_rank",
-				String.class)).containsExactly("SQL_NO_TX", "REPAIR");
+				String.class))
+			.containsExactly("SQL_NO_TX", "REPAIR");
 		assertThat(migrator().migrate().applied()).isEmpty();
 	}
 

@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every verb tells its listeners how it ended, a listener that throws never changes a run's outcome, and a
- * {@link MigrationSnapshot} fed only by those events knows what the last run did.
+ * Every verb tells its listeners how it ended, a listener that throws never changes a
+ * run's outcome, and a {@link MigrationSnapshot} fed only by those events knows what the
+ * last run did.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RunEventsTests {

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Databases migrated by the seeds' own runners (their history tables written as those runners write them), adopted
- * with {@code cairn.adopt-from}.
+ * Databases migrated by the seeds' own runners (their history tables written as those
+ * runners write them), adopted with {@code cairn.adopt-from}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RunnerAdoptionTests {
@@ -42,15 +42,15 @@ class RunnerAdoptionTests {
 		MigrateResult result = migrator("runner-files", "schema_migrations").migrate();
 
 		assertThat(result.applied()).extracting(MigrateResult.Applied::script).containsExactly("003_scan_owner.sql");
-		List<Map<String, Object>> rows = jdbc().queryForList("SELECT script, type, installed_on FROM cairn_history "
-				+ "ORDER BY installed_rank");
+		List<Map<String, Object>> rows = jdbc()
+			.queryForList("SELECT script, type, installed_on FROM cairn_history " + "ORDER BY installed_rank");
 		assertThat(rows).extracting((row) -> row.get("script"))
 			.containsExactly("001_create_scans.sql", "002_scan_status.sql", "003_scan_owner.sql");
 		assertThat(rows).extracting((row) -> row.get("type")).containsExactly("ADOPTED", "ADOPTED", "SQL");
 		assertThat(((Timestamp) rows.get(1).get("installed_on")).toInstant()).hasToString("2026-02-03T04:05:06Z");
 		assertThat(jdbc().queryForObject("SELECT count(*) FROM schema_migrations", Integer.class)).isEqualTo(2);
-		assertThat(output).contains("Adopted 2 migrations from schema_migrations (last version 2, applied "
-				+ "2026-02-03T04:05:06Z)");
+		assertThat(output).contains(
+				"Adopted 2 migrations from schema_migrations (last version 2, applied " + "2026-02-03T04:05:06Z)");
 	}
 
 	@Test
@@ -131,10 +131,8 @@ class RunnerAdoptionTests {
 	}
 
 	private Migrator migrator(String scenario, String adoptFrom) {
-		return new Migrator(this.database.dataSource(), MigratorSettings.builder()
-			.locations("classpath:scenarios/" + scenario)
-			.adoptFrom(adoptFrom)
-			.build());
+		return new Migrator(this.database.dataSource(),
+				MigratorSettings.builder().locations("classpath:scenarios/" + scenario).adoptFrom(adoptFrom).build());
 	}
 
 	private JdbcTemplate jdbc() {

@@ -13,9 +13,10 @@ import dev.cairn.test.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The session reset after each migration goes back to what the pool gave Cairn, not to the server's defaults: a
- * pool's {@code application_name} and {@code search_path} survive the run, so the application gets its connections
- * back as it configured them (and the killed-instance proofs can still find an instance's sessions by name).
+ * The session reset after each migration goes back to what the pool gave Cairn, not to
+ * the server's defaults: a pool's {@code application_name} and {@code search_path}
+ * survive the run, so the application gets its connections back as it configured them
+ * (and the killed-instance proofs can still find an instance's sessions by name).
  */
 class SessionRestoreTests {
 

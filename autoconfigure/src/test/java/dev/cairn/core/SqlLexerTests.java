@@ -34,13 +34,14 @@ class SqlLexerTests {
 
 	@Test
 	void honoursBackslashEscapesInEscapeStrings() {
-		assertThat(sqls("SELECT E'it\\'s; \\\\'; SELECT e'\\\\'; SELECT E'a''b;'; SELECT 4")).containsExactly(
-				"SELECT E'it\\'s; \\\\'", "SELECT e'\\\\'", "SELECT E'a''b;'", "SELECT 4");
+		assertThat(sqls("SELECT E'it\\'s; \\\\'; SELECT e'\\\\'; SELECT E'a''b;'; SELECT 4"))
+			.containsExactly("SELECT E'it\\'s; \\\\'", "SELECT e'\\\\'", "SELECT E'a''b;'", "SELECT 4");
 	}
 
 	@Test
 	void doesNotTakeAnIdentifierEndingInEAsAnEscapeStringPrefix() {
-		// "name" ends in e: the string after it is a plain one, so its backslash ends nothing.
+		// "name" ends in e: the string after it is a plain one, so its backslash ends
+		// nothing.
 		assertThat(sqls("SELECT name'\\'; SELECT 2")).containsExactly("SELECT name'\\'", "SELECT 2");
 	}
 
@@ -81,8 +82,8 @@ class SqlLexerTests {
 
 	@Test
 	void skipsLineComments() {
-		assertThat(sqls("-- first; comment\nSELECT 1 -- trailing; comment\n+ 1; -- last")).containsExactly(
-				"SELECT 1 -- trailing; comment\n+ 1");
+		assertThat(sqls("-- first; comment\nSELECT 1 -- trailing; comment\n+ 1; -- last"))
+			.containsExactly("SELECT 1 -- trailing; comment\n+ 1");
 	}
 
 	@Test
@@ -100,8 +101,7 @@ class SqlLexerTests {
 				  SELECT case when true then 1 end;
 				END""";
 		String procedure = "create or replace procedure p() language sql begin atomic insert into t values (1); end";
-		assertThat(sqls(function + ";\n" + procedure + ";SELECT 3;")).containsExactly(function, procedure,
-				"SELECT 3");
+		assertThat(sqls(function + ";\n" + procedure + ";SELECT 3;")).containsExactly(function, procedure, "SELECT 3");
 	}
 
 	@Test
@@ -143,8 +143,8 @@ class SqlLexerTests {
 	@Test
 	void givesOffsetLineAndColumnOfTheFirstToken() {
 		List<SqlStatement> statements = SqlLexer.split("-- header\n\n  SELECT 1; /* c */ SELECT\n2;\n\tSELECT 3");
-		assertThat(statements).extracting(SqlStatement::sql, SqlStatement::offset, SqlStatement::line,
-				SqlStatement::column)
+		assertThat(statements)
+			.extracting(SqlStatement::sql, SqlStatement::offset, SqlStatement::line, SqlStatement::column)
 			.containsExactly(tuple("SELECT 1", 13, 3, 3), tuple("SELECT\n2", 31, 3, 21), tuple("SELECT 3", 42, 5, 2));
 	}
 
@@ -203,8 +203,7 @@ class SqlLexerTests {
 	void readsEmptyCopyDataAndNormalisesCarriageReturns() {
 		assertThat(SqlLexer.split("COPY t FROM stdin;\r\n\\.\r\nSELECT 1")).extracting(SqlStatement::copyData)
 			.containsExactly("", null);
-		assertThat(SqlLexer.split("COPY t FROM stdin;\r\na\r\nb\rc\n\\.\r\n").get(0).copyData())
-			.isEqualTo("a\nb\nc\n");
+		assertThat(SqlLexer.split("COPY t FROM stdin;\r\na\r\nb\rc\n\\.\r\n").get(0).copyData()).isEqualTo("a\nb\nc\n");
 	}
 
 	@Test
@@ -251,8 +250,9 @@ class SqlLexerTests {
 
 	@Test
 	void refusesAnUnterminatedDollarQuote() {
-		assertThat(syntaxError("DO $body$ BEGIN END $$;")).hasMessage(
-				"unterminated dollar-quoted string $body$ (it starts here and never ends). Close it with $body$.")
+		assertThat(syntaxError("DO $body$ BEGIN END $$;"))
+			.hasMessage(
+					"unterminated dollar-quoted string $body$ (it starts here and never ends). Close it with $body$.")
 			.extracting(SqlLexer.SyntaxError::getOffset)
 			.isEqualTo(3);
 	}
@@ -290,8 +290,8 @@ class SqlLexerTests {
 
 	@Test
 	void acceptsBackslashesInsideQuotesAndComments() {
-		assertThat(sqls("-- \\i x\n/* \\set */ SELECT '\\i', \"\\c\", $$\\echo$$")).containsExactly(
-				"SELECT '\\i', \"\\c\", $$\\echo$$");
+		assertThat(sqls("-- \\i x\n/* \\set */ SELECT '\\i', \"\\c\", $$\\echo$$"))
+			.containsExactly("SELECT '\\i', \"\\c\", $$\\echo$$");
 	}
 
 	@Test
@@ -336,8 +336,10 @@ class SqlLexerTests {
 			new Piece("SELECT 1 /* a /* nested; */ still; */ + 2", null),
 			new Piece("SELECT 1 -- trailing; comment\n + 2", null),
 			new Piece("SELECT 1 -- crlf; comment\r\n + 2", null),
-			new Piece("CREATE FUNCTION g(i int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN i > 0 THEN 1 "
-					+ "ELSE 0 END;\n  SELECT i;\nEND", null),
+			new Piece(
+					"CREATE FUNCTION g(i int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT CASE WHEN i > 0 THEN 1 "
+							+ "ELSE 0 END;\n  SELECT i;\nEND",
+					null),
 			new Piece("CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END", null),
 			new Piece("create function h() returns int return case when true then 1 end", null),
 			new Piece("CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))",
@@ -345,8 +347,7 @@ class SqlLexerTests {
 			new Piece("SELECT 'multi\r\nline;'", null),
 			new Piece("INSERT INTO t VALUES ('a', $tag$ it's $$ nested $$ ; $tag$)", null),
 			new Piece("SELECT B'0101', X'FF', N'n;'", null), new Piece("SELECT '😀;' AS \"é;\"", null),
-			new Piece("BEGIN", null), new Piece("END", null),
-			new Piece("COPY t (a, b) FROM stdin", "1\tx;y\n2\t\\N\n"),
+			new Piece("BEGIN", null), new Piece("END", null), new Piece("COPY t (a, b) FROM stdin", "1\tx;y\n2\t\\N\n"),
 			new Piece("copy \"T\" from STDIN with (format csv)", "a,'b;'\n\"--\",/*\n"),
 			new Piece("COPY t FROM stdin", "") };
 
@@ -374,8 +375,7 @@ class SqlLexerTests {
 	}
 
 	private static SqlLexer.SyntaxError syntaxError(String text) {
-		return catchThrowableOfType(SqlLexer.SyntaxError.class,
-				() -> SqlLexer.split(text));
+		return catchThrowableOfType(SqlLexer.SyntaxError.class, () -> SqlLexer.split(text));
 	}
 
 	private record Piece(String sql, String copyData) {

@@ -84,10 +84,10 @@ class SqlScriptTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "30sec", "", "-1s", "1.5s", "30 S", "s" })
 	void refusesAnInvalidDuration(String value) {
-		assertThat(error("002_x.sql", "-- cairn:statement-timeout=" + value + "\nSELECT 1;")).hasMessage(
-				"Migration 002_x.sql, line 1, column 1: invalid duration \"" + value
-						+ "\" in \"-- cairn:statement-timeout=" + value
-						+ "\". Write a whole number with an optional unit ms, s, min, h or d (no unit means milliseconds), for example \"-- cairn:statement-timeout=30s\".");
+		assertThat(error("002_x.sql", "-- cairn:statement-timeout=" + value + "\nSELECT 1;"))
+			.hasMessage("Migration 002_x.sql, line 1, column 1: invalid duration \"" + value
+					+ "\" in \"-- cairn:statement-timeout=" + value
+					+ "\". Write a whole number with an optional unit ms, s, min, h or d (no unit means milliseconds), for example \"-- cairn:statement-timeout=30s\".");
 	}
 
 	@Test
@@ -144,8 +144,8 @@ class SqlScriptTests {
 	void turnsTransactionModesOfTheWrapperIntoSetTransaction() {
 		SqlScript script = SqlScript.parse("003_x.sql",
 				"-- c\n  BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE;\nSELECT 1;\nCOMMIT;");
-		assertThat(script.statements()).extracting(SqlStatement::sql, SqlStatement::offset, SqlStatement::line,
-				SqlStatement::column)
+		assertThat(script.statements())
+			.extracting(SqlStatement::sql, SqlStatement::offset, SqlStatement::line, SqlStatement::column)
 			.containsExactly(tuple("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ WRITE", 7, 2, 3),
 					tuple("SELECT 1", 55, 3, 1));
 		assertThat(SqlScript.parse("003_x.sql", "START TRANSACTION READ ONLY; SELECT 1; END;").statements())
@@ -163,8 +163,8 @@ class SqlScriptTests {
 	void refusesACommitWithoutBegin() {
 		assertThat(error("003_x.sql", "SELECT 1;\nCOMMIT;\n")).hasMessage(
 				"Migration 003_x.sql, line 2, column 1: COMMIT at the end of the file has no matching BEGIN at its start. Cairn runs the body of a file wrapped in BEGIN; ... COMMIT; in its own transaction: start the file with BEGIN; or remove this statement.");
-		assertThat(error("003_x.sql", "END;").getMessage()).startsWith(
-				"Migration 003_x.sql, line 1, column 1: END at the end of the file has no matching BEGIN");
+		assertThat(error("003_x.sql", "END;").getMessage())
+			.startsWith("Migration 003_x.sql, line 1, column 1: END at the end of the file has no matching BEGIN");
 	}
 
 	@Test
@@ -176,12 +176,12 @@ class SqlScriptTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', quoteCharacter = '"', value = { "ROLLBACK|ROLLBACK", "rollback work|ROLLBACK", "ABORT|ABORT",
-			"COMMIT|COMMIT", "END|END", "SAVEPOINT s|SAVEPOINT", "RELEASE SAVEPOINT s|RELEASE SAVEPOINT",
-			"RELEASE s|RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT s|ROLLBACK TO SAVEPOINT",
-			"ROLLBACK TRANSACTION TO s|ROLLBACK TO SAVEPOINT", "PREPARE TRANSACTION 'x'|PREPARE TRANSACTION",
-			"COMMIT PREPARED 'x'|COMMIT PREPARED", "ROLLBACK PREPARED 'x'|ROLLBACK PREPARED", "BEGIN|BEGIN",
-			"START TRANSACTION|START TRANSACTION" })
+	@CsvSource(delimiter = '|', quoteCharacter = '"',
+			value = { "ROLLBACK|ROLLBACK", "rollback work|ROLLBACK", "ABORT|ABORT", "COMMIT|COMMIT", "END|END",
+					"SAVEPOINT s|SAVEPOINT", "RELEASE SAVEPOINT s|RELEASE SAVEPOINT", "RELEASE s|RELEASE SAVEPOINT",
+					"ROLLBACK TO SAVEPOINT s|ROLLBACK TO SAVEPOINT", "ROLLBACK TRANSACTION TO s|ROLLBACK TO SAVEPOINT",
+					"PREPARE TRANSACTION 'x'|PREPARE TRANSACTION", "COMMIT PREPARED 'x'|COMMIT PREPARED",
+					"ROLLBACK PREPARED 'x'|ROLLBACK PREPARED", "BEGIN|BEGIN", "START TRANSACTION|START TRANSACTION" })
 	void refusesTransactionControlInsideTheFile(String statement, String name) {
 		String text = "BEGIN;\nSELECT 1;\n  " + statement + ";\nSELECT 2;\nCOMMIT;\n";
 		assertThat(error("002_x.sql", text)).hasMessage("Migration 002_x.sql, line 3, column 3: " + name
@@ -220,11 +220,11 @@ class SqlScriptTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', quoteCharacter = '"', value = { "CREATE INDEX CONCURRENTLY i ON t (a)|CREATE INDEX CONCURRENTLY",
+	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+			"CREATE INDEX CONCURRENTLY i ON t (a)|CREATE INDEX CONCURRENTLY",
 			"create index concurrently if not exists i on t (a)|CREATE INDEX CONCURRENTLY",
 			"CREATE UNIQUE INDEX CONCURRENTLY i ON t (a)|CREATE UNIQUE INDEX CONCURRENTLY",
-			"DROP INDEX CONCURRENTLY i|DROP INDEX CONCURRENTLY",
-			"REINDEX INDEX CONCURRENTLY i|REINDEX CONCURRENTLY",
+			"DROP INDEX CONCURRENTLY i|DROP INDEX CONCURRENTLY", "REINDEX INDEX CONCURRENTLY i|REINDEX CONCURRENTLY",
 			"REINDEX (VERBOSE) TABLE CONCURRENTLY t|REINDEX CONCURRENTLY", "REINDEX DATABASE d|REINDEX DATABASE",
 			"REINDEX SCHEMA s|REINDEX SCHEMA", "REINDEX SYSTEM|REINDEX SYSTEM", "VACUUM|VACUUM",
 			"vacuum (analyze) t|VACUUM", "ALTER SYSTEM SET work_mem = '64MB'|ALTER SYSTEM",
@@ -241,7 +241,8 @@ class SqlScriptTests {
 	@Test
 	void skipsCommentsBetweenLeadingKeywords() {
 		assertThat(error("007_x.sql", "CREATE /* why */ INDEX -- note\n CONCURRENTLY ON t (a);").getMessage())
-			.startsWith("Migration 007_x.sql, line 1, column 1: CREATE INDEX CONCURRENTLY cannot run inside a transaction.");
+			.startsWith(
+					"Migration 007_x.sql, line 1, column 1: CREATE INDEX CONCURRENTLY cannot run inside a transaction.");
 	}
 
 	@ParameterizedTest
@@ -262,8 +263,8 @@ class SqlScriptTests {
 		String text = "SELECT 1;\n".repeat(8) + "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1;\n";
 		assertThat(error("005_x.sql", text)).hasMessage(
 				"Migration 005_x.sql, line 9, column 36: unterminated dollar-quoted string $body$ (it starts here and never ends). Close it with $body$.");
-		assertThat(error("005_x.sql", "\r\n\r\n  SELECT 'x")).hasMessageStartingWith(
-				"Migration 005_x.sql, line 3, column 10: unterminated quoted string");
+		assertThat(error("005_x.sql", "\r\n\r\n  SELECT 'x"))
+			.hasMessageStartingWith("Migration 005_x.sql, line 3, column 10: unterminated quoted string");
 	}
 
 	@Test
@@ -273,15 +274,16 @@ class SqlScriptTests {
 		SqlScript.Position position = script.position(script.statements().get(0), 7);
 		assertThat(position.line()).isEqualTo(7);
 		assertThat(position.column()).isEqualTo(7);
-		assertThat(position.excerpt()).isEqualTo("   7 | ALTER TABL findings ADD COLUMN confidence numeric;\n"
-				+ "     |       ^");
+		assertThat(position.excerpt())
+			.isEqualTo("   7 | ALTER TABL findings ADD COLUMN confidence numeric;\n" + "     |       ^");
 	}
 
 	@Test
 	void countsPostgresPositionsInCodePoints() {
 		String text = "SELECT 1;\r\nSELECT '😀😀' || x;";
 		SqlScript script = SqlScript.parse("004_x.sql", text);
-		// PostgreSQL puts "x" at character 16 of the second statement; in UTF-16 units it is the 18th.
+		// PostgreSQL puts "x" at character 16 of the second statement; in UTF-16 units it
+		// is the 18th.
 		SqlScript.Position position = script.position(script.statements().get(1), 16);
 		assertThat(position.line()).isEqualTo(2);
 		assertThat(position.column()).isEqualTo(16);

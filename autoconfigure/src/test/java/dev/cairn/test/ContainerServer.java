@@ -1,8 +1,9 @@
 package dev.cairn.test;
 
 /**
- * Starts a Testcontainers PostgreSQL when Testcontainers is on the class path and a Docker engine answers; kept
- * apart so that modules without Testcontainers never load its classes.
+ * Starts a Testcontainers PostgreSQL when Testcontainers is on the class path and a
+ * Docker engine answers; kept apart so that modules without Testcontainers never load its
+ * classes.
  */
 final class ContainerServer {
 

@@ -9,12 +9,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs PostgreSQL's own client programs, {@code psql} and {@code pg_dump}, against a test database: the yardstick
- * for what Cairn leaves behind.
+ * Runs PostgreSQL's own client programs, {@code psql} and {@code pg_dump}, against a test
+ * database: the yardstick for what Cairn leaves behind.
  * <p>
- * The embedded server of {@link TestDatabase} brings no client programs, so every test that uses them carries
- * {@code @Tag(PostgresClient.TAG)}: the default build leaves them out, {@code -Pproofs} runs them, and there a missing
- * program fails the test with what to install.
+ * The embedded server of {@link TestDatabase} brings no client programs, so every test
+ * that uses them carries {@code @Tag(PostgresClient.TAG)}: the default build leaves them
+ * out, {@code -Pproofs} runs them, and there a missing program fails the test with what
+ * to install.
  */
 public final class PostgresClient {
 
@@ -38,8 +39,8 @@ public final class PostgresClient {
 	}
 
 	/**
-	 * Dumps the schema, without the history table and without pg_dump's random {@code \restrict} guards, so that two
-	 * dumps of equal schemas are equal.
+	 * Dumps the schema, without the history table and without pg_dump's random
+	 * {@code \restrict} guards, so that two dumps of equal schemas are equal.
 	 * @param database the database
 	 * @return the dump
 	 */
@@ -48,7 +49,8 @@ public final class PostgresClient {
 	}
 
 	/**
-	 * Dumps a database as {@link #schema(TestDatabase)} does, with the given pg_dump option.
+	 * Dumps a database as {@link #schema(TestDatabase)} does, with the given pg_dump
+	 * option.
 	 * @param database the database
 	 * @param what {@code --schema-only} or {@code --data-only}
 	 * @return the dump
@@ -88,7 +90,8 @@ public final class PostgresClient {
 	}
 
 	/**
-	 * Starts one of PostgreSQL's client programs, failing with what to install when it is not there.
+	 * Starts one of PostgreSQL's client programs, failing with what to install when it is
+	 * not there.
 	 * @param process the program and its arguments, redirections set
 	 * @return the started process
 	 */

@@ -24,16 +24,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives a test class a fresh PostgreSQL database of its own and drops it afterwards.
  * <p>
- * The server is found in this order: the JDBC URL in {@code CAIRN_TEST_DATABASE_URL} (any database on the server;
- * the user must be allowed to create databases); a Testcontainers {@code PostgreSQLContainer} when a Docker engine
- * answers; a server on {@code localhost:5432} with user {@code postgres} (another address in the system property
- * {@code cairn.test.local-url} or the variable {@code CAIRN_TEST_LOCAL_URL}); otherwise an embedded PostgreSQL
- * started once per JVM from Maven artifacts, so that a machine with only a JDK runs the tests too. Setting
- * {@code CAIRN_TEST_EXPECT_SERVER} to one of those names ({@code CAIRN_TEST_DATABASE_URL}, {@code Testcontainers},
- * {@code local}, {@code embedded}) fails every test that would run on another, to prove which one a build used. Use
- * it as
- * {@code @RegisterExtension static final TestDatabase database = new TestDatabase();} for one database per test
- * class, or on an instance field ({@code final TestDatabase database = new TestDatabase();}) for one per test.
+ * The server is found in this order: the JDBC URL in {@code CAIRN_TEST_DATABASE_URL} (any
+ * database on the server; the user must be allowed to create databases); a Testcontainers
+ * {@code PostgreSQLContainer} when a Docker engine answers; a server on
+ * {@code localhost:5432} with user {@code postgres} (another address in the system
+ * property {@code cairn.test.local-url} or the variable {@code CAIRN_TEST_LOCAL_URL});
+ * otherwise an embedded PostgreSQL started once per JVM from Maven artifacts, so that a
+ * machine with only a JDK runs the tests too. Setting {@code CAIRN_TEST_EXPECT_SERVER} to
+ * one of those names ({@code CAIRN_TEST_DATABASE_URL}, {@code Testcontainers},
+ * {@code local}, {@code embedded}) fails every test that would run on another, to prove
+ * which one a build used. Use it as
+ * {@code @RegisterExtension static final TestDatabase database = new TestDatabase();} for
+ * one database per test class, or on an instance field
+ * ({@code final TestDatabase database = new TestDatabase();}) for one per test.
  */
 public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
@@ -114,7 +117,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 	}
 
 	/**
-	 * Returns the database as a libpq connection URI, for {@code psql} and {@code pg_dump}.
+	 * Returns the database as a libpq connection URI, for {@code psql} and
+	 * {@code pg_dump}.
 	 * @return the URI, with credentials
 	 */
 	public String libpqUri() {
@@ -147,7 +151,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 	}
 
 	/**
-	 * Points Spring Boot's {@code spring.datasource.*} at this database, for a {@code @DynamicPropertySource}.
+	 * Points Spring Boot's {@code spring.datasource.*} at this database, for a
+	 * {@code @DynamicPropertySource}.
 	 * @param registry the registry the source method receives
 	 */
 	public void registerAsDataSource(org.springframework.test.context.DynamicPropertyRegistry registry) {
@@ -157,7 +162,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 	}
 
 	/**
-	 * Returns a non-pooled data source for the database: each connection is a new session.
+	 * Returns a non-pooled data source for the database: each connection is a new
+	 * session.
 	 * @return the data source
 	 */
 	public DataSource dataSource() {
@@ -187,8 +193,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 			statement.execute(sql);
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("Could not run '" + sql + "' on " + server.adminUrl() + ": " + ex.getMessage(),
-					ex);
+			throw new IllegalStateException(
+					"Could not run '" + sql + "' on " + server.adminUrl() + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -242,8 +248,8 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 		try {
 			Server embedded = EmbeddedServer.sharedIfAvailable();
 			if (embedded != null) {
-				logger.info("Nothing accepts user 'postgres' at {} ({}): the tests use the embedded PostgreSQL", localUrl,
-						localFailure.getMessage());
+				logger.info("Nothing accepts user 'postgres' at {} ({}): the tests use the embedded PostgreSQL",
+						localUrl, localFailure.getMessage());
 				return embedded;
 			}
 		}
@@ -266,14 +272,15 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 	}
 
 	/**
-	 * Fails unless the server is the kind named in {@code CAIRN_TEST_EXPECT_SERVER} (when set).
+	 * Fails unless the server is the kind named in {@code CAIRN_TEST_EXPECT_SERVER} (when
+	 * set).
 	 * @param found the server the tests would use
 	 * @param expected the expected {@link Server#source()}, or {@code null} for any
 	 */
 	static void expect(Server found, String expected) {
 		if (expected != null && !expected.isBlank() && !expected.strip().equalsIgnoreCase(found.source())) {
-			throw new IllegalStateException("CAIRN_TEST_EXPECT_SERVER is '" + expected.strip() + "' but the tests found "
-					+ "the " + found.source() + " server at " + found.adminUrl());
+			throw new IllegalStateException("CAIRN_TEST_EXPECT_SERVER is '" + expected.strip()
+					+ "' but the tests found " + "the " + found.source() + " server at " + found.adminUrl());
 		}
 	}
 

@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * Where the tests find their server, and that the embedded one, the last resort, serves what the tests need: it runs
- * whatever the build found first, so every build proves the JDK-only path.
+ * Where the tests find their server, and that the embedded one, the last resort, serves
+ * what the tests need: it runs whatever the build found first, so every build proves the
+ * JDK-only path.
  */
 class TestDatabaseTests {
 
@@ -29,7 +30,8 @@ class TestDatabaseTests {
 		assertThat(found.source()).isEqualTo("embedded");
 		assertThat(found).isSameAs(EmbeddedServer.sharedIfAvailable());
 		try (Connection connection = found.connectAdmin()) {
-			assertThat(query(connection, "SELECT current_setting('server_version_num')::int / 10000")).containsExactly("15");
+			assertThat(query(connection, "SELECT current_setting('server_version_num')::int / 10000"))
+				.containsExactly("15");
 			assertThat(query(connection, "SELECT current_user")).containsExactly("postgres");
 			assertThat(query(connection, "SELECT current_setting('server_encoding')")).containsExactly("UTF8");
 		}
@@ -41,16 +43,16 @@ class TestDatabaseTests {
 		try (Connection admin = embedded.connectAdmin(); Statement statement = admin.createStatement()) {
 			statement.execute("CREATE DATABASE cairn_template_source");
 			try {
-				try (Connection source = DriverManager.getConnection(embedded.urlFor("cairn_template_source"), "postgres",
-						null); Statement sql = source.createStatement()) {
+				try (Connection source = DriverManager.getConnection(embedded.urlFor("cairn_template_source"),
+						"postgres", null); Statement sql = source.createStatement()) {
 					sql.execute("CREATE TABLE scans (target text PRIMARY KEY)");
 					sql.execute("INSERT INTO scans VALUES ('api.example.com'), ('www.example.com')");
 				}
 				statement.execute("CREATE DATABASE cairn_template_clone TEMPLATE cairn_template_source");
 				try (Connection clone = DriverManager.getConnection(embedded.urlFor("cairn_template_clone"), "postgres",
 						null)) {
-					assertThat(query(clone, "SELECT target FROM scans ORDER BY target")).containsExactly("api.example.com",
-							"www.example.com");
+					assertThat(query(clone, "SELECT target FROM scans ORDER BY target"))
+						.containsExactly("api.example.com", "www.example.com");
 				}
 			}
 			finally {

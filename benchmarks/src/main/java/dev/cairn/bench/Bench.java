@@ -20,17 +20,17 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark harness: generates the corpus, runs every tool on it in alternation (A B A B, one fresh database
- * per measurement), and prints the Markdown report.
+ * The benchmark harness: generates the corpus, runs every tool on it in alternation (A B
+ * A B, one fresh database per measurement), and prints the Markdown report.
  *
  * <p>
  * {@code java -jar cairn-benchmarks.jar [--quick | --full] [--rounds R] [--only apply,noop,boot,profile]
- * [--server jdbc:postgresql://127.0.0.1:5432/] [--user postgres]}. Quick (the default) applies 50, 200 and 1,000
- * migrations and runs no-ops with 200 and 1,000 applied; full adds 10,000 applied (about 7 of its 15 minutes go
- * to Flyway and Liquibase applying those 10,000 once).
+ * [--server jdbc:postgresql://127.0.0.1:5432/] [--user postgres]}. Quick (the default)
+ * applies 50, 200 and 1,000 migrations and runs no-ops with 200 and 1,000 applied; full
+ * adds 10,000 applied (about 7 of its 15 minutes go to Flyway and Liquibase applying
+ * those 10,000 once).
  */
 public final class Bench {
-
 
 	static final List<String> APPS = List.of("none", "cairn", "flyway", "liquibase");
 
@@ -97,8 +97,10 @@ public final class Bench {
 		log("Wrote %s", this.home.resolve("results.md"));
 	}
 
-	// Apply N on an empty database, then (for the no-op sizes) run again with N applied. Sizes that are only
-	// no-op sizes (10,000) are applied once per tool and then timed as no-ops over the rounds.
+	// Apply N on an empty database, then (for the no-op sizes) run again with N applied.
+	// Sizes that are only
+	// no-op sizes (10,000) are applied once per tool and then timed as no-ops over the
+	// rounds.
 	private void migrations(Corpus corpus) throws Exception {
 		int n = corpus.count();
 		boolean apply = this.options.applySizes().contains(n);
@@ -185,7 +187,8 @@ public final class Bench {
 		}
 	}
 
-	// Each app once more with its startup steps recorded, to see which beans take the time.
+	// Each app once more with its startup steps recorded, to see which beans take the
+	// time.
 	private void bootProfiles(Corpus corpus) throws Exception {
 		for (String app : APPS) {
 			if (this.results.failures.containsKey("app " + app)) {
@@ -217,9 +220,8 @@ public final class Bench {
 
 	private List<String> bootCommand(String app, Corpus corpus, String db, boolean steps) {
 		Path jar = this.options.appsDir(this.home).resolve(app).resolve("target").resolve("bench-app-" + app + ".jar");
-		return List.of(java(), "-Dliquibase.analytics.enabled=false", "-Dbench.steps=" + steps, "-jar",
-				jar.toString(), "--spring.datasource.url=" + jdbcUrl(db),
-				"--spring.datasource.username=" + this.options.user,
+		return List.of(java(), "-Dliquibase.analytics.enabled=false", "-Dbench.steps=" + steps, "-jar", jar.toString(),
+				"--spring.datasource.url=" + jdbcUrl(db), "--spring.datasource.username=" + this.options.user,
 				"--cairn.locations=filesystem:" + corpus.cairn().toAbsolutePath(),
 				"--spring.flyway.locations=filesystem:" + corpus.flyway().toAbsolutePath(),
 				"--spring.liquibase.change-log=file:" + corpus.liquibaseChangelog().toAbsolutePath());
@@ -249,8 +251,8 @@ public final class Bench {
 		if (tool != null) {
 			long rows = countHistory(db, tool.historyTable);
 			if (rows < corpus.count()) {
-				fail(key, "started, but left " + rows + " rows in " + tool.historyTable + " (expected "
-						+ corpus.count() + ")");
+				fail(key, "started, but left " + rows + " rows in " + tool.historyTable + " (expected " + corpus.count()
+						+ ")");
 				return false;
 			}
 		}
@@ -291,14 +293,11 @@ public final class Bench {
 					}
 				}
 				this.results.profiles.computeIfAbsent(kind + " N=" + corpus.count(), (k) -> new LinkedHashMap<>())
-					.put(tool,
-							new Results.Profile(Double.parseDouble(result.get("inProcessMs")),
-									Double.parseDouble(result.get("cpuMs")),
-									Integer.parseInt(profile.get("connections")),
-									Integer.parseInt(profile.get("executions")),
-									Integer.parseInt(profile.get("commits")), Double.parseDouble(profile.get("jdbcMs")),
-									Integer.parseInt(result.get("classes")),
-									Double.parseDouble(output.fields("BENCH-AGAIN").getOrDefault("ms", "NaN")), shapes));
+					.put(tool, new Results.Profile(Double.parseDouble(result.get("inProcessMs")),
+							Double.parseDouble(result.get("cpuMs")), Integer.parseInt(profile.get("connections")),
+							Integer.parseInt(profile.get("executions")), Integer.parseInt(profile.get("commits")),
+							Double.parseDouble(profile.get("jdbcMs")), Integer.parseInt(result.get("classes")),
+							Double.parseDouble(output.fields("BENCH-AGAIN").getOrDefault("ms", "NaN")), shapes));
 				log("profile %s N=%d %s done", kind, corpus.count(), tool.label);
 			}
 			finally {
@@ -307,8 +306,10 @@ public final class Bench {
 		}
 	}
 
-	// The machine is shared: before each timed launch, wait (up to 10 s, and 3 min in all) until the other
-	// processes leave at least 70% of the CPUs idle for half a second, so that one tool does not pay for someone
+	// The machine is shared: before each timed launch, wait (up to 10 s, and 3 min in
+	// all) until the other
+	// processes leave at least 70% of the CPUs idle for half a second, so that one tool
+	// does not pay for someone
 	// else's build.
 	private void waitForQuiet() throws InterruptedException {
 		if (!this.options.waitForQuiet) {
@@ -334,7 +335,8 @@ public final class Bench {
 		return (total <= 0) ? 0 : 1 - (after[1] - before[1]) / total;
 	}
 
-	// {total, idle + iowait} jiffies from the first line of /proc/stat; zeros where there is none.
+	// {total, idle + iowait} jiffies from the first line of /proc/stat; zeros where there
+	// is none.
 	private static long[] cpuTicks() {
 		try {
 			String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -352,9 +354,8 @@ public final class Bench {
 	private List<String> runOne(Tool tool, Corpus corpus, String db, boolean profile) {
 		List<String> command = new ArrayList<>(List.of(java(), "-Dliquibase.analytics.enabled=false"));
 		if (profile && this.options.jfr) {
-			command.add("-XX:StartFlightRecording=settings=profile,filename="
-					+ this.home.resolve("profile-" + tool.name().toLowerCase(java.util.Locale.ROOT) + "-"
-							+ corpus.count() + ".jfr"));
+			command.add("-XX:StartFlightRecording=settings=profile,filename=" + this.home
+				.resolve("profile-" + tool.name().toLowerCase(java.util.Locale.ROOT) + "-" + corpus.count() + ".jfr"));
 		}
 		command.addAll(List.of("-jar", this.home.resolve("cairn-benchmarks.jar").toString(), "run-one", tool.name(),
 				jdbcUrl(db), corpus.root().toAbsolutePath().toString()));
@@ -471,7 +472,8 @@ public final class Bench {
 		}
 	}
 
-	// A B A B: every round starts one tool further along, so no tool always runs first or after the same one.
+	// A B A B: every round starts one tool further along, so no tool always runs first or
+	// after the same one.
 	static <T> List<T> rotate(List<T> items, int round) {
 		List<T> rotated = new ArrayList<>(items);
 		java.util.Collections.rotate(rotated, -(round % items.size()));
@@ -522,7 +524,8 @@ public final class Bench {
 					case "--tools" -> options.tools = Arrays.stream(args[++i].split(","))
 						.map((name) -> Tool.valueOf(name.toUpperCase(java.util.Locale.ROOT)))
 						.toList();
-					case "--sizes" -> options.sizes = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+					case "--sizes" ->
+						options.sizes = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
 					case "--server" -> options.server = args[++i];
 					case "--user" -> options.user = args[++i];
 					case "--psql" -> options.psql = args[++i];

@@ -10,17 +10,20 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * N migrations of mixed PostgreSQL DDL, written once per tool with the same SQL text: Cairn files
- * {@code NNNNN_desc.sql}, Flyway files {@code V{n}__desc.sql}, one Liquibase formatted-SQL changelog, and a psql
- * driver script that applies each file in its own transaction.
+ * N migrations of mixed PostgreSQL DDL, written once per tool with the same SQL text:
+ * Cairn files {@code NNNNN_desc.sql}, Flyway files {@code V{n}__desc.sql}, one Liquibase
+ * formatted-SQL changelog, and a psql driver script that applies each file in its own
+ * transaction.
  *
  * <p>
- * The mix, by position in a cycle of ten: new tables with a foreign key, an index and a comment; added columns with
- * partial indexes; PL/pgSQL functions and trigger functions whose {@code $$}/{@code $fn$} bodies hold semicolons;
- * views joining two tables; small inserts whose strings hold semicolons, quotes and {@code --}. The same seed gives
- * the same corpus.
+ * The mix, by position in a cycle of ten: new tables with a foreign key, an index and a
+ * comment; added columns with partial indexes; PL/pgSQL functions and trigger functions
+ * whose {@code $$}/{@code $fn$} bodies hold semicolons; views joining two tables; small
+ * inserts whose strings hold semicolons, quotes and {@code --}. The same seed gives the
+ * same corpus.
  *
- * @param root the folder holding {@code cairn/}, {@code flyway/}, {@code liquibase/} and {@code psql/}
+ * @param root the folder holding {@code cairn/}, {@code flyway/}, {@code liquibase/} and
+ * {@code psql/}
  * @param count how many migrations
  */
 record Corpus(Path root, int count) {
@@ -45,7 +48,8 @@ record Corpus(Path root, int count) {
 	}
 
 	/**
-	 * Writes the corpus under {@code parent/<count>/} unless a complete one is already there.
+	 * Writes the corpus under {@code parent/<count>/} unless a complete one is already
+	 * there.
 	 */
 	static Corpus generate(Path parent, int count) {
 		Corpus corpus = new Corpus(parent.resolve(Integer.toString(count)), count);
@@ -71,12 +75,20 @@ record Corpus(Path root, int count) {
 				Path cairnFile = corpus.cairn().resolve("%05d_%s.sql".formatted(migration.version(), slug));
 				write(cairnFile, migration.sql());
 				write(corpus.flyway().resolve("V%d__%s.sql".formatted(migration.version(), slug)), migration.sql());
-				// splitStatements:false hands the whole body to the driver, which knows dollar quotes.
-				changelog.append("\n--changeset bench:").append(migration.version()).append(" splitStatements:false\n")
+				// splitStatements:false hands the whole body to the driver, which knows
+				// dollar quotes.
+				changelog.append("\n--changeset bench:")
+					.append(migration.version())
+					.append(" splitStatements:false\n")
 					.append(migration.sql());
-				driver.append("BEGIN;\n\\i '").append(cairnFile.toAbsolutePath()).append("'\n")
-					.append("INSERT INTO psql_history (version, script) VALUES (").append(migration.version())
-					.append(", '").append(cairnFile.getFileName()).append("');\nCOMMIT;\n");
+				driver.append("BEGIN;\n\\i '")
+					.append(cairnFile.toAbsolutePath())
+					.append("'\n")
+					.append("INSERT INTO psql_history (version, script) VALUES (")
+					.append(migration.version())
+					.append(", '")
+					.append(cairnFile.getFileName())
+					.append("');\nCOMMIT;\n");
 			}
 			write(corpus.liquibaseChangelog(), changelog.toString());
 			write(corpus.psqlDriver(), driver.toString());

@@ -16,12 +16,14 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * The profiling hook: a DataSource that counts connections, statement executions and commits, and the time spent
- * inside them, grouped by the statement's shape (its first words, numbers blanked out).
+ * The profiling hook: a DataSource that counts connections, statement executions and
+ * commits, and the time spent inside them, grouped by the statement's shape (its first
+ * words, numbers blanked out).
  *
  * <p>
- * Only calls made through the JDBC interfaces are seen; work done on a connection a tool unwraps to pgjdbc's own
- * classes is not. Metadata calls ({@code DatabaseMetaData}) are counted as one "metadata" shape each.
+ * Only calls made through the JDBC interfaces are seen; work done on a connection a tool
+ * unwraps to pgjdbc's own classes is not. Metadata calls ({@code DatabaseMetaData}) are
+ * counted as one "metadata" shape each.
  */
 final class CountingDataSource {
 
@@ -39,12 +41,15 @@ final class CountingDataSource {
 		return proxy(DataSource.class, target, null);
 	}
 
-	/** Shapes by name, e.g. {@code "SELECT pg_try_advisory_lock(#)" -> [count, nanos]}. */
+	/**
+	 * Shapes by name, e.g. {@code "SELECT pg_try_advisory_lock(#)" -> [count, nanos]}.
+	 */
 	Map<String, long[]> shapes() {
 		return this.shapes;
 	}
 
-	// preparedSql: the SQL a PreparedStatement was made with, so that its execute() can be attributed to it.
+	// preparedSql: the SQL a PreparedStatement was made with, so that its execute() can
+	// be attributed to it.
 	private <T> T proxy(Class<T> type, T target, String preparedSql) {
 		InvocationHandler handler = (proxy, method, args) -> {
 			String shape = shapeOf(method, args, preparedSql);

@@ -37,8 +37,10 @@ record Machine(int cpus, String memory, String postgres, String jdk, String psql
 				versions.load(in);
 			}
 		}
-		// Flyway's and Liquibase's versions come from the Boot BOM, which the build cannot interpolate here.
-		try (InputStream in = org.flywaydb.core.Flyway.class.getResourceAsStream("/org/flywaydb/core/internal/version.txt")) {
+		// Flyway's and Liquibase's versions come from the Boot BOM, which the build
+		// cannot interpolate here.
+		try (InputStream in = org.flywaydb.core.Flyway.class
+			.getResourceAsStream("/org/flywaydb/core/internal/version.txt")) {
 			versions.setProperty("flyway", new String(in.readAllBytes(), StandardCharsets.UTF_8).trim());
 		}
 		versions.setProperty("liquibase", liquibase.util.LiquibaseUtil.getBuildVersion());

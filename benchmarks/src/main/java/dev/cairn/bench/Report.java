@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Renders {@link Results} as Markdown: medians with min–max, ratios from the same run, and the issue's goals.
+ * Renders {@link Results} as Markdown: medians with min–max, ratios from the same run,
+ * and the issue's goals.
  */
 final class Report {
 
@@ -135,8 +136,15 @@ final class Report {
 			for (String app : Bench.APPS) {
 				row.append(' ').append(cell(boot(byApp, app, Results.Boot::readyMs))).append(" |");
 			}
-			row.append(' ').append(number(cairn)).append(" | ").append(number(flyway)).append(" | ")
-				.append(number(liquibase)).append(" | ").append(times(cairn / flyway)).append(" |");
+			row.append(' ')
+				.append(number(cairn))
+				.append(" | ")
+				.append(number(flyway))
+				.append(" | ")
+				.append(number(liquibase))
+				.append(" | ")
+				.append(times(cairn / flyway))
+				.append(" |");
 			line(row.toString());
 		});
 		line("");
@@ -243,10 +251,11 @@ final class Report {
 		line("| run | tool | in-process ms | CPU ms | connections | statements | commits | in JDBC ms "
 				+ "| outside JDBC ms | classes | warm ms |");
 		line("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-		this.results.profiles.forEach((run, byTool) -> byTool.forEach((tool, p) -> line(
-				"| %s | %s | %s | %s | %d | %d | %d | %s | %s | %d | %s |", run, tool.label, number(p.inProcessMs()),
-				number(p.cpuMs()), p.connections(), p.executions(), p.commits(), number(p.jdbcMs()),
-				number(p.inProcessMs() - p.jdbcMs()), p.classes(), number(p.warmMs()))));
+		this.results.profiles.forEach((run,
+				byTool) -> byTool.forEach((tool, p) -> line("| %s | %s | %s | %s | %d | %d | %d | %s | %s | %d | %s |",
+						run, tool.label, number(p.inProcessMs()), number(p.cpuMs()), p.connections(), p.executions(),
+						p.commits(), number(p.jdbcMs()), number(p.inProcessMs() - p.jdbcMs()), p.classes(),
+						number(p.warmMs()))));
 		if (!this.results.bootProfiles.isEmpty()) {
 			line("");
 			line("Boot apps started once more with `-Dbench.steps=true` (Spring's `BufferingApplicationStartup`): "
@@ -255,8 +264,8 @@ final class Report {
 				line("");
 				line("| %s | classes at ready | slowest startup steps (ms, step, tags) |", scenarioLabel(scenario));
 				line("| --- | ---: | --- |");
-				byApp.forEach((app, p) -> line("| %s | %d | %s |", app, p.classes(),
-						String.join("<br>", p.steps().stream().limit(5).map((step) -> step.replace("|", "\\|")).toList())));
+				byApp.forEach((app, p) -> line("| %s | %d | %s |", app, p.classes(), String.join("<br>",
+						p.steps().stream().limit(5).map((step) -> step.replace("|", "\\|")).toList())));
 			});
 		}
 		this.results.profiles.forEach((run, byTool) -> {
@@ -314,7 +323,8 @@ final class Report {
 				: format.apply(median(values)) + unit + " (" + format.apply(min) + "–" + format.apply(max) + ")";
 	}
 
-	// Ratios within each round, where the two tools ran next to each other, rather than of the medians.
+	// Ratios within each round, where the two tools ran next to each other, rather than
+	// of the medians.
 	static List<Double> pairedRatios(List<Results.Run> a, List<Results.Run> b, ToDoubleFunction<Results.Run> value) {
 		List<Double> ratios = new ArrayList<>();
 		if (a != null && b != null) {

@@ -27,9 +27,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.springframework.core.io.DefaultResourceLoader;
 
 /**
- * One migration run in a fresh JVM, as at application start: {@code run-one <tool> <jdbc-url> <corpus> [--profile] [--again]}.
- * Prints {@code BENCH-RESULT} with the in-process time of the migrate call (class loading of the tool included),
- * and with {@code --profile} the counts from {@link CountingDataSource}.
+ * One migration run in a fresh JVM, as at application start:
+ * {@code run-one <tool> <jdbc-url> <corpus> [--profile] [--again]}. Prints
+ * {@code BENCH-RESULT} with the in-process time of the migrate call (class loading of the
+ * tool included), and with {@code --profile} the counts from {@link CountingDataSource}.
  */
 final class RunOne {
 
@@ -41,10 +42,12 @@ final class RunOne {
 		String url = args.get(1);
 		Corpus corpus = new Corpus(Path.of(args.get(2)), -1);
 		boolean profile = args.contains("--profile");
-		// As in Spring Boot: Liquibase's java.util.logging goes to the same Logback, at INFO, as everyone's.
+		// As in Spring Boot: Liquibase's java.util.logging goes to the same Logback, at
+		// INFO, as everyone's.
 		SLF4JBridgeHandler.removeHandlersForRootLogger();
 		SLF4JBridgeHandler.install();
-		// In an application, logging is up before any migration runs; so it is here, outside the timing.
+		// In an application, logging is up before any migration runs; so it is here,
+		// outside the timing.
 		org.slf4j.LoggerFactory.getLogger(RunOne.class).info("Running {}", tool);
 
 		PGSimpleDataSource pg = new PGSimpleDataSource();
@@ -70,7 +73,8 @@ final class RunOne {
 				.forEach((shape, entry) -> System.out.printf("BENCH-SHAPE %d %d %s%n", entry[0], entry[1], shape));
 		}
 		if (args.contains("--again")) {
-			// The same call once more in the now warm JVM: for a no-op, what is left without class loading and JIT.
+			// The same call once more in the now warm JVM: for a no-op, what is left
+			// without class loading and JIT.
 			long again = System.nanoTime();
 			migrate(tool, pg, corpus);
 			System.out.printf("BENCH-AGAIN ms=%.3f%n", (System.nanoTime() - again) / 1e6);
@@ -101,8 +105,9 @@ final class RunOne {
 	}
 
 	/**
-	 * The least a JVM migration runner can do: one connection; read the history once; per file read it, hash it,
-	 * and (if new) run the whole file as one execute, insert its history row and commit.
+	 * The least a JVM migration runner can do: one connection; read the history once; per
+	 * file read it, hash it, and (if new) run the whole file as one execute, insert its
+	 * history row and commit.
 	 */
 	static void plainJdbc(DataSource dataSource, Path folder) throws Exception {
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {

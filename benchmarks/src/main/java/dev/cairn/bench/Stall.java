@@ -20,11 +20,13 @@ import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * What application traffic sees while a migration waits for a lock behind a long transaction: {@code pgbench}
- * runs point reads on a table, a report holds a transaction that read the table, and a migration runs
- * {@code ALTER TABLE t ADD COLUMN x int}, which needs the table's ACCESS EXCLUSIVE lock; every read queued behind
- * the migration's lock request stalls until the request gives up or is granted. Measured for Cairn's defaults,
- * for Cairn with the old defaults (10 s lock timeout, 3 retries) and for Flyway (no lock timeout).
+ * What application traffic sees while a migration waits for a lock behind a long
+ * transaction: {@code pgbench} runs point reads on a table, a report holds a transaction
+ * that read the table, and a migration runs {@code ALTER TABLE t ADD COLUMN x int}, which
+ * needs the table's ACCESS EXCLUSIVE lock; every read queued behind the migration's lock
+ * request stalls until the request gives up or is granted. Measured for Cairn's defaults,
+ * for Cairn with the old defaults (10 s lock timeout, 3 retries) and for Flyway (no lock
+ * timeout).
  */
 final class Stall {
 
@@ -60,8 +62,8 @@ final class Stall {
 				case "--user" -> user = args.get(++i);
 				case "--pgbench" -> pgbench = args.get(++i);
 				case "--report-seconds" -> report = Duration.ofSeconds(Long.parseLong(args.get(++i)));
-				default -> throw new IllegalArgumentException("Unknown option " + args.get(i)
-						+ ". Use --server, --user, --pgbench, --report-seconds.");
+				default -> throw new IllegalArgumentException(
+						"Unknown option " + args.get(i) + ". Use --server, --user, --pgbench, --report-seconds.");
 			}
 		}
 		Path folder = Files.createDirectories(Path.of("benchmarks/target/stall"));
@@ -74,9 +76,15 @@ final class Stall {
 						MigratorSettings.builder().lockTimeout(Duration.ofSeconds(10)).lockRetries(3))));
 		results.add(stall.measure("Flyway " + flywayVersion() + " (no lock_timeout)", "V1__add_x.sql", Stall::flyway));
 		StringBuilder table = new StringBuilder();
-		table.append("Report transaction held ").append(report.toSeconds()).append(" s; pgbench -c 4 point reads on ")
-			.append(ROWS).append(" rows; ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, JDK ")
-			.append(System.getProperty("java.runtime.version")).append("\n\n");
+		table.append("Report transaction held ")
+			.append(report.toSeconds())
+			.append(" s; pgbench -c 4 point reads on ")
+			.append(ROWS)
+			.append(" rows; ")
+			.append(Runtime.getRuntime().availableProcessors())
+			.append(" CPUs, JDK ")
+			.append(System.getProperty("java.runtime.version"))
+			.append("\n\n");
 		table.append("| migrator | longest stall, ms | stalls over 200 ms | p99, ms | p99.9, ms | reads | ")
 			.append("migration applied after, ms |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
 		for (Result result : results) {
@@ -92,7 +100,8 @@ final class Stall {
 		admin("CREATE DATABASE " + database);
 		try {
 			String url = this.server + database + "?user=" + this.user;
-			try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+			try (Connection connection = DriverManager.getConnection(url);
+					Statement statement = connection.createStatement()) {
 				statement.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
 				statement.execute("INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, " + ROWS + ") g");
 				statement.execute("VACUUM ANALYZE t");
@@ -102,8 +111,9 @@ final class Stall {
 			Path logs = Files.createDirectories(this.folder.resolve(database));
 			long seconds = this.report.toSeconds() + 12;
 			Process bench = new ProcessBuilder(this.pgbench, "-n", "-c", "4", "-j", "2", "-T", String.valueOf(seconds),
-					"-f", script.toString(), "-l", "--log-prefix", logs.resolve("tx").toString(), "-h",
-					host(), "-p", port(), "-U", this.user, database).redirectErrorStream(true)
+					"-f", script.toString(), "-l", "--log-prefix", logs.resolve("tx").toString(), "-h", host(), "-p",
+					port(), "-U", this.user, database)
+				.redirectErrorStream(true)
 				.redirectOutput(this.folder.resolve(database + ".pgbench.txt").toFile())
 				.start();
 			Thread.sleep(3_000);
@@ -122,8 +132,8 @@ final class Stall {
 			long appliedAfter = Duration.ofNanos(System.nanoTime() - start).toMillis();
 			ends.get(2, TimeUnit.MINUTES);
 			if (!bench.waitFor(seconds + 60, TimeUnit.SECONDS) || bench.exitValue() != 0) {
-				throw new IllegalStateException("pgbench failed: "
-						+ Files.readString(this.folder.resolve(database + ".pgbench.txt")));
+				throw new IllegalStateException(
+						"pgbench failed: " + Files.readString(this.folder.resolve(database + ".pgbench.txt")));
 			}
 			return Result.of(name, logs, appliedAfter);
 		}
@@ -191,7 +201,8 @@ final class Stall {
 	}
 
 	/**
-	 * Latencies read from pgbench's per-transaction logs ({@code client tx latency_us script epoch us}).
+	 * Latencies read from pgbench's per-transaction logs
+	 * ({@code client tx latency_us script epoch us}).
 	 */
 	private record Result(String name, long longestMs, int stalls, double p99Ms, double p999Ms, int reads,
 			long appliedAfterMs) {
@@ -209,8 +220,11 @@ final class Stall {
 				}
 			}
 			long[] latencies = transactions.stream().mapToLong((t) -> t[0]).sorted().toArray();
-			// A stall is a run of reads slower than 200 ms that finish within a second of one another.
-			List<long[]> slow = transactions.stream().filter((t) -> t[0] > 200_000).sorted((a, b) -> Long.compare(a[1], b[1]))
+			// A stall is a run of reads slower than 200 ms that finish within a second of
+			// one another.
+			List<long[]> slow = transactions.stream()
+				.filter((t) -> t[0] > 200_000)
+				.sorted((a, b) -> Long.compare(a[1], b[1]))
 				.toList();
 			int stalls = 0;
 			long lastEnd = Long.MIN_VALUE;

@@ -13,7 +13,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the goals share: the project's migration locations and reading them as a run would.
+ * What the goals share: the project's migration locations and reading them as a run
+ * would.
  */
 abstract class CairnMojo extends AbstractMojo {
 
@@ -25,7 +26,10 @@ abstract class CairnMojo extends AbstractMojo {
 	@Parameter(property = "cairn.locations")
 	@Nullable List<String> locations;
 
-	/** The project's main resources folder, where {@code classpath:} locations are read from. */
+	/**
+	 * The project's main resources folder, where {@code classpath:} locations are read
+	 * from.
+	 */
 	@Parameter(defaultValue = "${project.basedir}/src/main/resources", required = true)
 	File resources;
 
@@ -52,7 +56,10 @@ abstract class CairnMojo extends AbstractMojo {
 
 	abstract void run(MigrationLocations locations) throws IOException, MojoFailureException;
 
-	/** Reads every file as a run would, failing the build with the run's messages on anything it would refuse. */
+	/**
+	 * Reads every file as a run would, failing the build with the run's messages on
+	 * anything it would refuse.
+	 */
 	MigrationCheck check(MigrationLocations locations) throws IOException, MojoFailureException {
 		MigrationCheck check = MigrationCheck.of(locations.forEngine(), locations.classLoader());
 		List<MigrationException> problems = check.problems();
@@ -60,8 +67,8 @@ abstract class CairnMojo extends AbstractMojo {
 			for (MigrationException problem : problems) {
 				getLog().error(problem.getMessage());
 			}
-			throw new MojoFailureException("Cairn would refuse to run " + describe(problems.size(), "problem")
-					+ " in " + String.join(", ", locations.configured()) + " (from " + locations.origin()
+			throw new MojoFailureException("Cairn would refuse to run " + describe(problems.size(), "problem") + " in "
+					+ String.join(", ", locations.configured()) + " (from " + locations.origin()
 					+ "); see the messages above.");
 		}
 		return check;

@@ -8,9 +8,10 @@ import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 
 /**
- * Fails the build on everything Cairn would refuse before touching a database: bad names, duplicate versions,
- * encoding, missing or misplaced directives, psql meta-commands, unterminated quotes or COPY data, transaction
- * control; with the messages the application would fail to start with.
+ * Fails the build on everything Cairn would refuse before touching a database: bad names,
+ * duplicate versions, encoding, missing or misplaced directives, psql meta-commands,
+ * unterminated quotes or COPY data, transaction control; with the messages the
+ * application would fail to start with.
  */
 @Mojo(name = "check", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class CheckMojo extends CairnMojo {

@@ -13,8 +13,9 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Writes the next migration file, and its down twin, in the style the location already uses, and prints both
- * paths: {@code ./mvnw cairn:create -Dname="add discount to invoices"}.
+ * Writes the next migration file, and its down twin, in the style the location already
+ * uses, and prints both paths:
+ * {@code ./mvnw cairn:create -Dname="add discount to invoices"}.
  */
 @Mojo(name = "create", threadSafe = true)
 public class CreateMojo extends CairnMojo {
@@ -23,7 +24,10 @@ public class CreateMojo extends CairnMojo {
 	@Parameter(property = "name", required = true)
 	String name;
 
-	/** Whether to create a repeatable migration ({@code R__<name>.sql}) instead of a versioned one. */
+	/**
+	 * Whether to create a repeatable migration ({@code R__<name>.sql}) instead of a
+	 * versioned one.
+	 */
 	@Parameter(property = "repeatable", defaultValue = "false")
 	boolean repeatable;
 

@@ -14,8 +14,9 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lints the migrations for statements that lock or rewrite busy tables (see docs/lint.md), after checking them as
- * {@code cairn:check} does; each finding names {@code file:line:column}, the harm and the safe rewrite.
+ * Lints the migrations for statements that lock or rewrite busy tables (see
+ * docs/lint.md), after checking them as {@code cairn:check} does; each finding names
+ * {@code file:line:column}, the harm and the safe rewrite.
  */
 @Mojo(name = "lint", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class LintMojo extends CairnMojo {
@@ -25,8 +26,8 @@ public class LintMojo extends CairnMojo {
 	String failOn = "error";
 
 	/**
-	 * Lint only migrations with a version above this one (and every repeatable migration): the last version already
-	 * deployed, whose files can no longer change.
+	 * Lint only migrations with a version above this one (and every repeatable
+	 * migration): the last version already deployed, whose files can no longer change.
 	 */
 	@Parameter(property = "cairn.lint.since")
 	@Nullable String since;

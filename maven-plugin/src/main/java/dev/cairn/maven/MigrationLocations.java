@@ -21,9 +21,10 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The project's migration locations, as its own {@code application.properties} or {@code application.yml} sets
- * {@code cairn.locations}, else Cairn's default; {@code classpath:} locations are read from the project's resources
- * folder, so that messages name them as a running application would.
+ * The project's migration locations, as its own {@code application.properties} or
+ * {@code application.yml} sets {@code cairn.locations}, else Cairn's default;
+ * {@code classpath:} locations are read from the project's resources folder, so that
+ * messages name them as a running application would.
  */
 final class MigrationLocations {
 
@@ -48,7 +49,8 @@ final class MigrationLocations {
 	 * Finds the locations.
 	 * @param basedir the project folder
 	 * @param resources the project's main resources folder
-	 * @param override locations given to the goal, which win over the project's configuration when not empty
+	 * @param override locations given to the goal, which win over the project's
+	 * configuration when not empty
 	 */
 	static MigrationLocations of(Path basedir, Path resources, @Nullable List<String> override) throws IOException {
 		if (override != null && !override.isEmpty()) {
@@ -83,7 +85,10 @@ final class MigrationLocations {
 		return this.origin;
 	}
 
-	/** Returns the locations for the engine: {@code file:} ones made absolute against the project folder. */
+	/**
+	 * Returns the locations for the engine: {@code file:} ones made absolute against the
+	 * project folder.
+	 */
 	List<String> forEngine() {
 		List<String> engine = new ArrayList<>();
 		for (String location : this.locations) {
@@ -94,13 +99,19 @@ final class MigrationLocations {
 		return engine;
 	}
 
-	/** Returns a class loader that sees only the project's resources folder, for {@code classpath:} locations. */
+	/**
+	 * Returns a class loader that sees only the project's resources folder, for
+	 * {@code classpath:} locations.
+	 */
 	ClassLoader classLoader() throws MalformedURLException {
 		URL url = this.resources.toUri().toURL();
 		return new URLClassLoader(new URL[] { url }, null);
 	}
 
-	/** Returns the folder a location stands for in the project, where new migrations are written. */
+	/**
+	 * Returns the folder a location stands for in the project, where new migrations are
+	 * written.
+	 */
 	Path folder(String location) {
 		String trimmed = location.trim();
 		String path = filePath(trimmed);

@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The names of the next migration and its down twin, in the style the folder already uses: Cairn's
- * {@code 007_name.sql} with the same zero-padding, a UTC timestamp when the versions are timestamps, or Flyway's
- * {@code V7__name.sql} with {@code U7__name.sql}.
+ * The names of the next migration and its down twin, in the style the folder already
+ * uses: Cairn's {@code 007_name.sql} with the same zero-padding, a UTC timestamp when the
+ * versions are timestamps, or Flyway's {@code V7__name.sql} with {@code U7__name.sql}.
  *
  * @param up the migration's file name
  * @param down the down file's name, or {@code null} for a repeatable migration
@@ -33,11 +33,13 @@ record NewMigration(String up, @Nullable String down) {
 
 	/**
 	 * Names the next migration.
-	 * @param existing the names of the {@code .sql} files already in the location, subfolders included
+	 * @param existing the names of the {@code .sql} files already in the location,
+	 * subfolders included
 	 * @param name what the migration does, in words ("add discount to invoices")
 	 * @param repeatable whether to name a repeatable migration
 	 * @param now the time, for timestamped versions
-	 * @throws IllegalArgumentException with a message saying what to do, when the name is empty or collides
+	 * @throws IllegalArgumentException with a message saying what to do, when the name is
+	 * empty or collides
 	 */
 	static NewMigration next(List<String> existing, String name, boolean repeatable, Instant now) {
 		String description = description(name);
@@ -63,8 +65,8 @@ record NewMigration(String up, @Nullable String down) {
 		}
 		String version = nextVersion(highest, now);
 		if (flyway) {
-			return new NewMigration("V" + version + "__" + description + ".sql", "U" + version + "__" + description
-					+ ".sql");
+			return new NewMigration("V" + version + "__" + description + ".sql",
+					"U" + version + "__" + description + ".sql");
 		}
 		return new NewMigration(version + "_" + description + ".sql", version + "_" + description + ".down.sql");
 	}

@@ -38,13 +38,15 @@ class MigrationLocationsTests {
 
 	@Test
 	void readsIndexedLocationsFromApplicationProperties() throws Exception {
-		write("application.properties", "cairn.locations[1]=classpath:db/second\ncairn.locations[0]=classpath:db/first\n");
+		write("application.properties",
+				"cairn.locations[1]=classpath:db/second\ncairn.locations[0]=classpath:db/first\n");
 		assertThat(of(null).configured()).containsExactly("classpath:db/first", "classpath:db/second");
 	}
 
 	@Test
 	void readsALocationListFromApplicationYml() throws Exception {
-		write("application.yml", "spring:\n  application:\n    name: x\ncairn:\n  locations:\n    - classpath:db/yml\n");
+		write("application.yml",
+				"spring:\n  application:\n    name: x\ncairn:\n  locations:\n    - classpath:db/yml\n");
 		MigrationLocations locations = of(null);
 		assertThat(locations.configured()).containsExactly("classpath:db/yml");
 		assertThat(locations.folder("classpath:db/yml")).isEqualTo(this.project.resolve("src/main/resources/db/yml"));

@@ -48,15 +48,16 @@ class NewMigrationTests {
 
 	@Test
 	void followsFlywayNamesWithTheirUndoTwin() {
-		NewMigration next = next(List.of("V1__init.sql", "V2__users.sql", "U2__users.sql", "R__views.sql"), "add notes");
+		NewMigration next = next(List.of("V1__init.sql", "V2__users.sql", "U2__users.sql", "R__views.sql"),
+				"add notes");
 		assertThat(next).isEqualTo(new NewMigration("V3__add_notes.sql", "U3__add_notes.sql"));
 		assertThat(next(List.of("V1_1__init.sql"), "x").up()).isEqualTo("V2__x.sql");
 	}
 
 	@Test
 	void startsAnEmptyFolderAtOne() {
-		assertThat(next(List.of(), "initial schema")).isEqualTo(
-				new NewMigration("001_initial_schema.sql", "001_initial_schema.down.sql"));
+		assertThat(next(List.of(), "initial schema"))
+			.isEqualTo(new NewMigration("001_initial_schema.sql", "001_initial_schema.down.sql"));
 	}
 
 	@Test

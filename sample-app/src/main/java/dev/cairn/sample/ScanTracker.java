@@ -31,7 +31,8 @@ public class ScanTracker {
 
 	@Transactional
 	public Project createProject(String name) {
-		Project project = this.jdbc.sql("INSERT INTO projects (name) VALUES (?) RETURNING id, name, created_at, 0 AS scans")
+		Project project = this.jdbc
+			.sql("INSERT INTO projects (name) VALUES (?) RETURNING id, name, created_at, 0 AS scans")
 			.param(name)
 			.query(Project.class)
 			.single();
@@ -40,10 +41,12 @@ public class ScanTracker {
 	}
 
 	/**
-	 * Records a scan with its findings; a scan sent again with the same idempotency key is not recorded twice.
+	 * Records a scan with its findings; a scan sent again with the same idempotency key
+	 * is not recorded twice.
 	 * @param projectId the project
 	 * @param scan the scan
-	 * @return the scan, and whether this call recorded it; empty when the project does not exist
+	 * @return the scan, and whether this call recorded it; empty when the project does
+	 * not exist
 	 */
 	@Transactional
 	public Optional<RecordedScan> recordScan(UUID projectId, NewScan scan) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code java -jar cairn-sample-app.jar --cairn.command=...} against a fresh database per test: what each command
- * prints, and its exit code.
+ * {@code java -jar cairn-sample-app.jar --cairn.command=...} against a fresh database per
+ * test: what each command prints, and its exit code.
  */
 class CommandsIT {
 
@@ -44,7 +44,8 @@ class CommandsIT {
 		assertThat(migrate.out()).doesNotContain("Tomcat", "Started VegaApplication");
 
 		assertThat(this.jar.command("status").out()).contains("Schema version: 6", "Applied: 6, pending: 0")
-			.containsPattern("6 +findings severity index +SQL_NO_TX +APPLIED +\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z +\\d+ +yes");
+			.containsPattern(
+					"6 +findings severity index +SQL_NO_TX +APPLIED +\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z +\\d+ +yes");
 
 		Result down = this.jar.command("rollback", "--cairn.count=1");
 		assertThat(down.exitCode()).as(down.toString()).isZero();
@@ -133,8 +134,9 @@ class CommandsIT {
 
 		Result migrate = this.jar.command("migrate");
 		assertThat(migrate.exitCode()).as(migrate.toString()).isZero();
-		assertThat(migrate.out()).contains("Applied 3 migrations", "schema now at version 6.",
-				"004_findings_columns.sql", "005_operational_state_columns.sql", "006_findings_severity_index.sql")
+		assertThat(migrate.out())
+			.contains("Applied 3 migrations", "schema now at version 6.", "004_findings_columns.sql",
+					"005_operational_state_columns.sql", "006_findings_severity_index.sql")
 			.doesNotContain("001_initial_postgres.sql", "003_runner_jobs_idempotency.sql");
 
 		Result twice = this.jar.command("baseline", "--cairn.target=3");
@@ -148,8 +150,10 @@ class CommandsIT {
 				ALTER TABLE scans ADD COLUMN priority integer;
 				ALTER TABL scans ADD COLUMN owner text;
 				""");
-		// Off, because cairn.lint=warn logs the findings of the sample's shipped migrations 001-005 on standard
-		// output (where the command's logging goes), and this is about where the failure is printed.
+		// Off, because cairn.lint=warn logs the findings of the sample's shipped
+		// migrations 001-005 on standard
+		// output (where the command's logging goes), and this is about where the failure
+		// is printed.
 		Result migrate = this.jar.command("migrate", "--cairn.locations=classpath:db/migrations,file:" + extra,
 				"--cairn.lint=off");
 		assertThat(migrate.exitCode()).as(migrate.toString()).isEqualTo(1);
@@ -161,7 +165,8 @@ class CommandsIT {
 	}
 
 	private boolean tableExists(String name) throws SQLException {
-		try (Connection connection = this.database.connect(); Statement statement = connection.createStatement();
+		try (Connection connection = this.database.connect();
+				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("SELECT to_regclass('" + name + "') IS NOT NULL")) {
 			result.next();
 			return result.getBoolean(1);

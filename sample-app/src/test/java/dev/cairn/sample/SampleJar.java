@@ -17,9 +17,9 @@ import dev.cairn.test.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the packaged sample jar ({@code java -jar cairn-sample-app.jar ...}) as a separate process against a test
- * database, as a Kubernetes Job or a person at a terminal would. Failsafe passes the jar's path in
- * {@code cairn.sample.jar}.
+ * Runs the packaged sample jar ({@code java -jar cairn-sample-app.jar ...}) as a separate
+ * process against a test database, as a Kubernetes Job or a person at a terminal would.
+ * Failsafe passes the jar's path in {@code cairn.sample.jar}.
  */
 final class SampleJar {
 
@@ -32,14 +32,16 @@ final class SampleJar {
 	}
 
 	/**
-	 * Returns a runner that passes no database settings, so the jar finds its database as it would on its own.
+	 * Returns a runner that passes no database settings, so the jar finds its database as
+	 * it would on its own.
 	 */
 	static SampleJar withoutDatabase() {
 		return new SampleJar(null);
 	}
 
 	/**
-	 * Runs the jar with {@code --cairn.command=<command>} and the given extra arguments, and waits for it to exit.
+	 * Runs the jar with {@code --cairn.command=<command>} and the given extra arguments,
+	 * and waits for it to exit.
 	 */
 	Result command(String command, String... arguments) {
 		List<String> all = new ArrayList<>(List.of("--cairn.command=" + command));
@@ -48,7 +50,8 @@ final class SampleJar {
 	}
 
 	/**
-	 * Starts the application itself (web server on a random port) and waits until it has started or exited.
+	 * Starts the application itself (web server on a random port) and waits until it has
+	 * started or exited.
 	 */
 	Result start(String... arguments) {
 		List<String> all = new ArrayList<>(List.of("--server.port=0"));
@@ -113,7 +116,8 @@ final class SampleJar {
 	/**
 	 * What one run of the jar did.
 	 *
-	 * @param exitCode the exit code, or -1 when the application started and was stopped by the test
+	 * @param exitCode the exit code, or -1 when the application started and was stopped
+	 * by the test
 	 * @param started whether the application logged that it started
 	 * @param out what it wrote to standard output
 	 * @param err what it wrote to standard error

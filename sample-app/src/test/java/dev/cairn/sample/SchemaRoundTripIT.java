@@ -14,9 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample's down files undo exactly what their up files did: up, all the way down, and up again gives the same
- * schema, and all the way down gives the empty one, compared with {@code pg_dump --schema-only} (without the
- * history table, which records the round trip).
+ * The sample's down files undo exactly what their up files did: up, all the way down, and
+ * up again gives the same schema, and all the way down gives the empty one, compared with
+ * {@code pg_dump --schema-only} (without the history table, which records the round
+ * trip).
  */
 @Tag(PostgresClient.TAG)
 class SchemaRoundTripIT {
@@ -31,7 +32,8 @@ class SchemaRoundTripIT {
 		String empty = schema();
 		assertSucceeded(this.jar.command("migrate"));
 		String up = schema();
-		assertThat(up).contains("CREATE TABLE public.findings", "findings_severity_idx", "CREATE TABLE public.runner_jobs");
+		assertThat(up).contains("CREATE TABLE public.findings", "findings_severity_idx",
+				"CREATE TABLE public.runner_jobs");
 
 		assertSucceeded(this.jar.command("rollback", "--cairn.target=0"));
 		String down = schema();
@@ -51,7 +53,8 @@ class SchemaRoundTripIT {
 		String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		String errors = new String(dump.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(dump.waitFor()).as(errors).isZero();
-		// Newer pg_dump releases guard the script with \restrict <random key>; drop those and comments.
+		// Newer pg_dump releases guard the script with \restrict <random key>; drop those
+		// and comments.
 		return text.lines()
 			.filter((line) -> !line.startsWith("\\restrict") && !line.startsWith("\\unrestrict"))
 			.filter((line) -> !line.startsWith("--"))

@@ -3,8 +3,8 @@ package dev.cairn.sample;
 import org.springframework.boot.SpringApplication;
 
 /**
- * Starts the tracker against a PostgreSQL container ({@code ./mvnw -pl sample-app spring-boot:test-run}; needs
- * Docker).
+ * Starts the tracker against a PostgreSQL container
+ * ({@code ./mvnw -pl sample-app spring-boot:test-run}; needs Docker).
  */
 public class TestVegaApplication {
 

@@ -7,8 +7,9 @@ import org.springframework.boot.testcontainers.service.connection.ServiceConnect
 import org.springframework.context.annotation.Bean;
 
 /**
- * A PostgreSQL container as the tracker's database, for developers with Docker: use it in tests with
- * {@code @Import}, or run {@link TestVegaApplication} to start the app against a throw-away database.
+ * A PostgreSQL container as the tracker's database, for developers with Docker: use it in
+ * tests with {@code @Import}, or run {@link TestVegaApplication} to start the app against
+ * a throw-away database.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestcontainersConfiguration {

@@ -11,8 +11,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tracker on a PostgreSQL container wired through {@code @ServiceConnection}; skipped without Docker (the same
- * behaviour is covered by {@link VegaApplicationTests} on any PostgreSQL).
+ * The tracker on a PostgreSQL container wired through {@code @ServiceConnection}; skipped
+ * without Docker (the same behaviour is covered by {@link VegaApplicationTests} on any
+ * PostgreSQL).
  */
 @SpringBootTest
 @Import(TestcontainersConfiguration.class)

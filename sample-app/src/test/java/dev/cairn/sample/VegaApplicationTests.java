@@ -46,35 +46,59 @@ class VegaApplicationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.currentVersion").isEqualTo("6")
-			.jsonPath("$.summary.applied").isEqualTo(6)
-			.jsonPath("$.summary.pending").isEqualTo(0)
-			.jsonPath("$.summary.failed").isEqualTo(0)
-			.jsonPath("$.summary.modified").isEqualTo(0)
-			.jsonPath("$.summary.missing").isEqualTo(0)
-			.jsonPath("$.lastRun.applied").isEqualTo(6)
-			.jsonPath("$.lastRun.durationMs").isNumber()
-			.jsonPath("$.lastRun.lockWaitMs").isNumber()
-			.jsonPath("$.lastRun.startedAt").isNotEmpty()
-			.jsonPath("$.lastRun.finishedAt").isNotEmpty()
-			.jsonPath("$.lastRun.error").value((error) -> assertThat(error).isNull())
-			.jsonPath("$.migrations.length()").isEqualTo(6)
-			.jsonPath("$.migrations[*].state").value((List<String> states) -> assertThat(states).containsOnly("APPLIED"))
+			.jsonPath("$.currentVersion")
+			.isEqualTo("6")
+			.jsonPath("$.summary.applied")
+			.isEqualTo(6)
+			.jsonPath("$.summary.pending")
+			.isEqualTo(0)
+			.jsonPath("$.summary.failed")
+			.isEqualTo(0)
+			.jsonPath("$.summary.modified")
+			.isEqualTo(0)
+			.jsonPath("$.summary.missing")
+			.isEqualTo(0)
+			.jsonPath("$.lastRun.applied")
+			.isEqualTo(6)
+			.jsonPath("$.lastRun.durationMs")
+			.isNumber()
+			.jsonPath("$.lastRun.lockWaitMs")
+			.isNumber()
+			.jsonPath("$.lastRun.startedAt")
+			.isNotEmpty()
+			.jsonPath("$.lastRun.finishedAt")
+			.isNotEmpty()
+			.jsonPath("$.lastRun.error")
+			.value((error) -> assertThat(error).isNull())
+			.jsonPath("$.migrations.length()")
+			.isEqualTo(6)
+			.jsonPath("$.migrations[*].state")
+			.value((List<String> states) -> assertThat(states).containsOnly("APPLIED"))
 			.jsonPath("$.migrations[*].script")
 			.value((List<String> scripts) -> assertThat(scripts).containsExactly("001_initial_postgres.sql",
 					"002_scan_lifecycle_columns.sql", "003_runner_jobs_idempotency.sql", "004_findings_columns.sql",
 					"005_operational_state_columns.sql", "006_findings_severity_index.sql"))
-			.jsonPath("$.migrations[*].hasDown").value((List<Boolean> downs) -> assertThat(downs).containsOnly(true))
+			.jsonPath("$.migrations[*].hasDown")
+			.value((List<Boolean> downs) -> assertThat(downs).containsOnly(true))
 			.jsonPath("$.migrations[*].checksum")
-			.value((List<String> checksums) -> assertThat(checksums).allMatch((checksum) -> checksum.startsWith("sha256:")))
-			.jsonPath("$.migrations[0].version").isEqualTo("1")
-			.jsonPath("$.migrations[0].description").isEqualTo("initial postgres")
-			.jsonPath("$.migrations[0].type").isEqualTo("SQL")
-			.jsonPath("$.migrations[0].installedRank").isEqualTo(1)
-			.jsonPath("$.migrations[0].installedBy").isNotEmpty()
-			.jsonPath("$.migrations[0].installedOn").isNotEmpty()
-			.jsonPath("$.migrations[0].executionMs").isNumber()
-			.jsonPath("$.migrations[5].type").isEqualTo("SQL_NO_TX");
+			.value((List<String> checksums) -> assertThat(checksums)
+				.allMatch((checksum) -> checksum.startsWith("sha256:")))
+			.jsonPath("$.migrations[0].version")
+			.isEqualTo("1")
+			.jsonPath("$.migrations[0].description")
+			.isEqualTo("initial postgres")
+			.jsonPath("$.migrations[0].type")
+			.isEqualTo("SQL")
+			.jsonPath("$.migrations[0].installedRank")
+			.isEqualTo(1)
+			.jsonPath("$.migrations[0].installedBy")
+			.isNotEmpty()
+			.jsonPath("$.migrations[0].installedOn")
+			.isNotEmpty()
+			.jsonPath("$.migrations[0].executionMs")
+			.isNumber()
+			.jsonPath("$.migrations[5].type")
+			.isEqualTo("SQL_NO_TX");
 	}
 
 	@Test
@@ -96,8 +120,10 @@ class VegaApplicationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.script").isEqualTo("004_findings_columns.sql")
-			.jsonPath("$.state").isEqualTo("APPLIED");
+			.jsonPath("$.script")
+			.isEqualTo("004_findings_columns.sql")
+			.jsonPath("$.state")
+			.isEqualTo("APPLIED");
 		this.client.get().uri("/actuator/migrations/99").exchange().expectStatus().isNotFound();
 	}
 
@@ -111,7 +137,12 @@ class VegaApplicationTests {
 			.expectStatus()
 			.isEqualTo(405);
 		this.client.post().uri("/actuator/migrations/migrate").exchange().expectStatus().isEqualTo(405);
-		this.client.get().uri("/actuator/migrations").exchange().expectBody().jsonPath("$.currentVersion").isEqualTo("6");
+		this.client.get()
+			.uri("/actuator/migrations")
+			.exchange()
+			.expectBody()
+			.jsonPath("$.currentVersion")
+			.isEqualTo("6");
 	}
 
 	@Test
@@ -122,10 +153,14 @@ class VegaApplicationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.status").isEqualTo("UP")
-			.jsonPath("$.components.cairn.status").isEqualTo("UP")
-			.jsonPath("$.components.cairn.details.currentVersion").isEqualTo("6")
-			.jsonPath("$.components.cairn.details.pending").isEqualTo(0);
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.cairn.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.cairn.details.currentVersion")
+			.isEqualTo("6")
+			.jsonPath("$.components.cairn.details.pending")
+			.isEqualTo(0);
 	}
 
 	@Test
@@ -138,7 +173,8 @@ class VegaApplicationTests {
 			.expectStatus()
 			.isCreated()
 			.expectBody()
-			.jsonPath("$.name").isEqualTo("andromeda")
+			.jsonPath("$.name")
+			.isEqualTo("andromeda")
 			.returnResult()
 			.getResponseBody();
 		String projectId = JsonPath.read(new String(created, StandardCharsets.UTF_8), "$.id");
@@ -148,7 +184,8 @@ class VegaApplicationTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$[*].name").value((List<String> names) -> assertThat(names).contains("andromeda"));
+			.jsonPath("$[*].name")
+			.value((List<String> names) -> assertThat(names).contains("andromeda"));
 		Map<String, Object> scan = Map.of("idempotencyKey", "ci-1234", "findings",
 				List.of(Map.of("ruleId", "sql-injection", "severity", "high", "title", "Query built from input",
 						"filePath", "app/db.py", "lineNumber", 42, "confidence", 0.9),
@@ -161,19 +198,26 @@ class VegaApplicationTests {
 			.expectStatus()
 			.isCreated()
 			.expectBody()
-			.jsonPath("$.status").isEqualTo("succeeded")
-			.jsonPath("$.findings").isEqualTo(2);
+			.jsonPath("$.status")
+			.isEqualTo("succeeded")
+			.jsonPath("$.findings")
+			.isEqualTo(2);
 		this.client.get()
 			.uri("/findings?severity=high")
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.length()").isEqualTo(1)
-			.jsonPath("$[0].project").isEqualTo("andromeda")
-			.jsonPath("$[0].ruleId").isEqualTo("sql-injection")
-			.jsonPath("$[0].filePath").isEqualTo("app/db.py")
-			.jsonPath("$[0].confidence").isEqualTo(0.9);
+			.jsonPath("$.length()")
+			.isEqualTo(1)
+			.jsonPath("$[0].project")
+			.isEqualTo("andromeda")
+			.jsonPath("$[0].ruleId")
+			.isEqualTo("sql-injection")
+			.jsonPath("$[0].filePath")
+			.isEqualTo("app/db.py")
+			.jsonPath("$[0].confidence")
+			.isEqualTo(0.9);
 		this.client.get().uri("/findings?severity=urgent").exchange().expectStatus().isBadRequest();
 		Map<String, Object> retried = Map.of("idempotencyKey", "ci-run-7", "findings", List.of());
 		String first = new String(this.client.post()

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Vega's routine: migrate as a maintenance task (a Kubernetes Job or init container running the application jar
- * with {@code --cairn.command=migrate}), then deploy the application with {@code cairn.mode=validate}, which starts
- * only when nothing is pending.
+ * Vega's routine: migrate as a maintenance task (a Kubernetes Job or init container
+ * running the application jar with {@code --cairn.command=migrate}), then deploy the
+ * application with {@code cairn.mode=validate}, which starts only when nothing is
+ * pending.
  */
 class VegaDeployIT {
 
@@ -34,7 +35,8 @@ class VegaDeployIT {
 		assertThat(app.started()).as(app.toString()).isTrue();
 		assertThat(app.out()).contains("Schema validated at version 6, nothing pending");
 
-		// The next release ships a migration, but the task that applies it has not run yet.
+		// The next release ships a migration, but the task that applies it has not run
+		// yet.
 		Files.writeString(release.resolve("007_scan_notes.sql"), "ALTER TABLE scans ADD COLUMN notes text;\n");
 		String locations = "--cairn.locations=classpath:db/migrations,file:" + release;
 		Result early = this.jar.start("--cairn.mode=validate", locations);

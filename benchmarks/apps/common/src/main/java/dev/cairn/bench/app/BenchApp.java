@@ -20,15 +20,16 @@ import org.springframework.core.metrics.StartupStep;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A tiny JDBC app whose startup the benchmark times; built four times, with no migrator, Cairn, Flyway or
- * Liquibase on the classpath.
+ * A tiny JDBC app whose startup the benchmark times; built four times, with no migrator,
+ * Cairn, Flyway or Liquibase on the classpath.
  */
 @SpringBootApplication
 public class BenchApp {
 
 	public static void main(String[] args) {
 		SpringApplication application = new SpringApplication(BenchApp.class);
-		// -Dbench.steps=true: record startup steps and print the slowest bean creations at ready (profiling only;
+		// -Dbench.steps=true: record startup steps and print the slowest bean creations
+		// at ready (profiling only;
 		// the recording costs time and memory itself, so timed runs leave it off).
 		BufferingApplicationStartup steps = Boolean.getBoolean("bench.steps") ? new BufferingApplicationStartup(20000)
 				: null;
@@ -39,7 +40,8 @@ public class BenchApp {
 		application.run(args).close();
 	}
 
-	// Every variant talks to its database once before it is ready, as a real app would, so that the
+	// Every variant talks to its database once before it is ready, as a real app would,
+	// so that the
 	// baseline pays for the pool and driver too and the difference is the migrator alone.
 	@Bean
 	ApplicationRunner touchDatabase(JdbcTemplate jdbc) {
