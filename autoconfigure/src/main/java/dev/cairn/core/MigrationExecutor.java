@@ -218,8 +218,8 @@ final class MigrationExecutor {
 									+ "the migration lock was lost), so the next run starts it again from statement 1: "
 									+ "check what those statements did.");
 			String fix = recorded ? "Fix the cause (edit statement " + (done + 1) + " or a later one, or fix the "
-					+ "database), then run repair: " + MigrationPlan.statements(done + 1, total) + " of the file as it "
-					+ "then stands will run." : "Then restart.";
+					+ "database), then run repair: " + ProblemMessages.statements(done + 1, total)
+					+ " of the file as it " + "then stands will run." : "Then restart.";
 			MigrationException failure = MigrationFailure.of(entry.script(), script, script.statements().get(done),
 					ex.getCause(), ex.retries(), consequence, fix);
 			if (cleanupFailure != null) {

@@ -128,8 +128,8 @@ final class MigrationPlan {
 					}
 				}
 				case MODIFIED -> problems.add(new MigrationStatus.Problem(info,
-						modifiedProblem(migration, row, appliedTexts.get(row.installedRank()))));
-				case FAILED -> problems.add(new MigrationStatus.Problem(info, failedProblem(row)));
+						ProblemMessages.modified(migration, row, appliedTexts.get(row.installedRank()))));
+				case FAILED -> problems.add(new MigrationStatus.Problem(info, ProblemMessages.failed(row)));
 				default -> {
 				}
 			}
@@ -155,17 +155,17 @@ final class MigrationPlan {
 			}
 			MigrationInfo info = info(row, state);
 			if (state == MigrationState.FAILED) {
-				problems.add(new MigrationStatus.Problem(info, failedProblem(row)));
+				problems.add(new MigrationStatus.Problem(info, ProblemMessages.failed(row)));
 			}
 			else if (state == MigrationState.MISSING && !settings.ignoreMissing()) {
-				problems.add(new MigrationStatus.Problem(info, missingProblem(row, settings)));
+				problems.add(new MigrationStatus.Problem(info, ProblemMessages.missing(row, settings)));
 			}
 			versioned.put(version, info);
 		}
 		for (AppliedMigration row : lastRepeatable.values()) {
 			MigrationInfo info = info(row, MigrationState.MISSING);
 			if (!settings.ignoreMissing()) {
-				problems.add(new MigrationStatus.Problem(info, missingProblem(row, settings)));
+				problems.add(new MigrationStatus.Problem(info, ProblemMessages.missing(row, settings)));
 			}
 			repeatables.add(info);
 		}
@@ -187,23 +187,6 @@ final class MigrationPlan {
 		}
 		return new MigrationPlan(pending, new MigrationStatus(all, pendingInfo, problems,
 				(highestApplied != null) ? highestApplied.toString() : null));
-	}
-
-	private static String modifiedProblem(ResolvedMigration migration, AppliedMigration row,
-			@Nullable String appliedText) {
-		String now = MigrationText.normalise(migration.text());
-		String diff = "";
-		if (appliedText != null) {
-			diff = appliedText.equals(now)
-					? " Its text is the one that was applied: the checksum in the history was " + "edited."
-					: " What changed:\n" + TextDiff.unified(appliedText, now, "applied", migration.script());
-		}
-		return "Migration " + migration.script() + " (version " + migration.version()
-				+ ") was changed after it was applied: it was applied with checksum " + row.checksum()
-				+ ", the file now has " + migration.checksum() + "." + diff + (diff.endsWith("\n") ? "" : " ")
-				+ "Restore the file as it was applied (for example with git checkout) and put the change in a new "
-				+ "migration; or, if the database already matches the edited file, run repair to accept its checksum "
-				+ "(repair runs none of it).";
 	}
 
 	/**
@@ -273,33 +256,6 @@ final class MigrationPlan {
 			return MigrationState.APPLIED;
 		}
 		return Objects.equals(migration.checksum(), row.checksum()) ? MigrationState.APPLIED : MigrationState.MODIFIED;
-	}
-
-	private static String failedProblem(AppliedMigration row) {
-		int done = (row.statementsDone() != null) ? row.statementsDone() : 0;
-		String unchanged = (done > 0)
-				? ", as long as " + statements(1, done) + " (which ran) " + ((done == 1) ? "is" : "are") + " unchanged"
-				: "";
-		return "Migration " + row.script() + " (version " + row.version() + ") failed part way on " + row.installedOn()
-				+ ": it runs outside a transaction, and " + done + " of its statements ran and "
-				+ "stay applied. Fix the cause (edit statement " + (done + 1) + " or a later one, or fix the "
-				+ "database), then run repair: it runs the file from statement " + (done + 1) + " on" + unchanged
-				+ ". If you completed the migration by hand, run repair with cairn.repair.mark-applied=" + row.version()
-				+ " instead.";
-	}
-
-	/**
-	 * Names a range of statements for messages: {@code statement 2} or
-	 * {@code statements 2-5}.
-	 */
-	static String statements(int from, int to) {
-		return (from == to) ? "statement " + from : "statements " + from + "-" + to;
-	}
-
-	private static String missingProblem(AppliedMigration row, MigratorSettings settings) {
-		return "Migration " + row.script() + ((row.version() != null) ? " (version " + row.version() + ")" : "")
-				+ " was applied on " + row.installedOn() + " but its file is gone from " + settings.locations()
-				+ ". Restore the file, or set cairn.ignore-missing=true if it was removed on purpose.";
 	}
 
 	private static MigrationInfo info(ResolvedMigration migration, @Nullable AppliedMigration row,

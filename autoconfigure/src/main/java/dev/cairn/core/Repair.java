@@ -67,7 +67,7 @@ final class Repair {
 		int total = script.statements().size();
 		if (markApplied) {
 			return new Step(info,
-					"recorded as applied without running " + MigrationPlan.statements(from + 1, total)
+					"recorded as applied without running " + ProblemMessages.statements(from + 1, total)
 							+ ", as cairn.repair.mark-applied=" + version + " asked (you completed it by hand)",
 					() -> run.insert(new HistoryTable.Row(version, info.description(), MigrationType.REPAIR,
 							migration.script(), migration.checksum())));
@@ -77,7 +77,7 @@ final class Repair {
 			refuseIfRunPartChanged(run, migration, failedRow, script, from);
 		}
 		String action = (edited ? "resumed the edited file at statement " : "resumed at statement ") + (from + 1)
-				+ " of " + total + " and completed it" + (edited ? " (" + MigrationPlan.statements(1, from)
+				+ " of " + total + " and completed it" + (edited ? " (" + ProblemMessages.statements(1, from)
 						+ ", which ran before, " + ((from == 1) ? "is" : "are") + " unchanged)" : "");
 		return new Step(info, action, () -> run.record(run.executor.resume(migration, script, from), true));
 	}
@@ -98,7 +98,7 @@ final class Repair {
 			throw MigrationException.inFile(migration.script(),
 					"Cannot resume " + migration.script() + ": it was " + "edited after it failed at statement "
 							+ (from + 1) + ", and the history did not keep the text "
-							+ "that ran, so Cairn cannot tell whether " + MigrationPlan.statements(1, from)
+							+ "that ran, so Cairn cannot tell whether " + ProblemMessages.statements(1, from)
 							+ " changed. Restore the " + "file as it was when it failed to resume it. " + choices,
 					null);
 		}
@@ -112,7 +112,7 @@ final class Repair {
 								+ "failed, and the file now has it changed" + ((now == null) ? " (it is gone)" : "")
 								+ ".\nIt ran as:    " + oneLine(before.get(i).sql()) + "\nThe file has: "
 								+ ((now != null) ? oneLine(now.sql()) : "(nothing)") + "\nRestore "
-								+ MigrationPlan.statements(1, from) + " as " + ((from == 1) ? "it" : "they") + " ran "
+								+ ProblemMessages.statements(1, from) + " as " + ((from == 1) ? "it" : "they") + " ran "
 								+ "(a change belongs in a new migration), then run repair again. " + choices);
 			}
 		}

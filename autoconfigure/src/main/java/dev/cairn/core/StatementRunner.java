@@ -199,7 +199,7 @@ final class StatementRunner {
 			if (LOCK_NOT_AVAILABLE.equals(cause.getSQLState())) {
 				this.watcher.note(cause);
 			}
-			int entry = failedEntry(String.valueOf(ex.getMessage()), batch);
+			int entry = BatchEntries.failedEntry(String.valueOf(ex.getMessage()), batch);
 			int index = (entry >= 0) ? indexes.get(entry) : replay(indexes, statements, before, lockTimeout);
 			throw new Failure(cause, index, 0);
 		}
@@ -209,38 +209,6 @@ final class StatementRunner {
 			batch.clear();
 			indexes.clear();
 		}
-	}
-
-	/**
-	 * Finds the batch entry pgjdbc's message names: the one whose text follows a number
-	 * equal to its index, digits read whatever separators the locale put between them.
-	 * @return the entry, or -1 when the message names none
-	 */
-	static int failedEntry(String message, List<String> batch) {
-		int found = -1;
-		for (int i = 0; i < batch.size(); i++) {
-			String sql = batch.get(i);
-			int at = message.indexOf(" " + sql + " ");
-			while (at >= 0) {
-				if (digitsBefore(message, at) == i) {
-					if (found >= 0 && found != i) {
-						return -1;
-					}
-					found = i;
-				}
-				at = message.indexOf(" " + sql + " ", at + 1);
-			}
-		}
-		return found;
-	}
-
-	private static long digitsBefore(String message, int end) {
-		int start = end;
-		while (start > 0 && !Character.isLetter(message.charAt(start - 1))) {
-			start--;
-		}
-		String digits = message.substring(start, end).replaceAll("\\D", "");
-		return (digits.isEmpty() || digits.length() > 12) ? -1 : Long.parseLong(digits);
 	}
 
 	/**

@@ -74,17 +74,16 @@ class BatchErrorPositionTests {
 		for (int i = 0; i < 1_001; i++) {
 			batch.add("INSERT INTO s VALUES (" + i + ")");
 		}
-		assertThat(StatementRunner.failedEntry("Batch entry 2 INSERT INTO s VALUES (2) was aborted: boom", batch))
+		assertThat(BatchEntries.failedEntry("Batch entry 2 INSERT INTO s VALUES (2) was aborted: boom", batch))
 			.isEqualTo(2);
-		assertThat(StatementRunner.failedEntry("Batch entry 1,000 INSERT INTO s VALUES (1000) was aborted", batch))
+		assertThat(BatchEntries.failedEntry("Batch entry 1,000 INSERT INTO s VALUES (1000) was aborted", batch))
 			.isEqualTo(1_000);
-		assertThat(
-				StatementRunner.failedEntry("Batch-Eintrag 1.000 INSERT INTO s VALUES (1000) wurde abgebrochen", batch))
+		assertThat(BatchEntries.failedEntry("Batch-Eintrag 1.000 INSERT INTO s VALUES (1000) wurde abgebrochen", batch))
 			.isEqualTo(1_000);
-		assertThat(StatementRunner.failedEntry("Batch entry 7 INSERT INTO s VALUES (1000) was aborted", batch))
+		assertThat(BatchEntries.failedEntry("Batch entry 7 INSERT INTO s VALUES (1000) was aborted", batch))
 			.as("the number and the statement disagree: replay decides")
 			.isEqualTo(-1);
-		assertThat(StatementRunner.failedEntry("no entry named", batch)).isEqualTo(-1);
+		assertThat(BatchEntries.failedEntry("no entry named", batch)).isEqualTo(-1);
 	}
 
 	private static String header(int position, int line) {
