@@ -285,53 +285,6 @@ final class HistoryTable {
 	}
 
 	/**
-	 * Writes rows adopted from another runner's history, with the installed-by,
-	 * installed-on and execution time that runner recorded, in one transaction, and only
-	 * while the given session still holds the migration lock.
-	 * @return the rows as written (ranked after any rows already in the table), or
-	 * {@code null} when the lock is no longer held and nothing was written
-	 */
-	@Nullable List<AppliedMigration> insertAdopted(Connection connection, List<AppliedMigration> rows, AdvisoryLock lock)
-			throws SQLException {
-		String sql = "INSERT INTO " + this.qualified + " (installed_rank, version, description, type, script, "
-				+ "checksum, installed_by, installed_on, execution_ms, success) SELECT coalesce(max(installed_rank), 0) "
-				+ "+ 1, ?, ?, ?, ?, ?, ?, ?, ?, true FROM " + this.qualified + " HAVING " + lock.heldCondition()
-				+ " RETURNING installed_rank";
-		List<AppliedMigration> written = new ArrayList<>();
-		connection.setAutoCommit(false);
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			for (AppliedMigration row : rows) {
-				statement.setString(1, row.version());
-				statement.setString(2, row.description());
-				statement.setString(3, row.type().name());
-				statement.setString(4, row.script());
-				statement.setString(5, row.checksum());
-				statement.setString(6, row.installedBy());
-				statement.setTimestamp(7, Timestamp.from(row.installedOn()));
-				statement.setInt(8, row.executionMs());
-				try (ResultSet result = statement.executeQuery()) {
-					if (!result.next()) {
-						connection.rollback();
-						return null;
-					}
-					written.add(new AppliedMigration(result.getInt(1), row.version(), row.description(), row.type(),
-							row.script(), row.checksum(), row.installedBy(), row.installedOn(), row.executionMs(), true,
-							null));
-				}
-			}
-			connection.commit();
-			return written;
-		}
-		catch (SQLException | RuntimeException ex) {
-			connection.rollback();
-			throw ex;
-		}
-		finally {
-			connection.setAutoCommit(true);
-		}
-	}
-
-	/**
 	 * Returns the table's name, unqualified and unquoted.
 	 * @return the name
 	 */

@@ -211,7 +211,7 @@ final class LockedRun implements AutoCloseable {
 		if (adoption == null) {
 			return;
 		}
-		List<AppliedMigration> written = this.history.insertAdopted(this.connection, adoption.rows(), this.lock);
+		List<AppliedMigration> written = AdoptedRows.insert(this.history, this.connection, adoption.rows(), this.lock);
 		if (written == null) {
 			record(null, false);
 		}

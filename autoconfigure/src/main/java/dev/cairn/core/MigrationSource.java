@@ -3,13 +3,8 @@ package dev.cairn.core;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,13 +13,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
-import org.springframework.core.io.support.ResourcePatternResolver;
 
 /**
  * Finds the migration files in the configured locations and refuses anything it cannot
@@ -37,12 +30,12 @@ final class MigrationSource {
 
 	private final List<JavaMigration> javaMigrations;
 
-	private final ResourcePatternResolver resolver;
+	private final MigrationLocations folders;
 
 	MigrationSource(List<String> locations, List<JavaMigration> javaMigrations, @Nullable ClassLoader classLoader) {
 		this.locations = locations;
 		this.javaMigrations = javaMigrations;
-		this.resolver = new PathMatchingResourcePatternResolver(classLoader);
+		this.folders = new MigrationLocations(new PathMatchingResourcePatternResolver(classLoader));
 	}
 
 	/**
@@ -67,9 +60,9 @@ final class MigrationSource {
 		Set<String> seen = new HashSet<>();
 		Map<ResolvedMigration, String> places = new IdentityHashMap<>();
 		for (String location : this.locations) {
-			List<String> roots = roots(location);
-			for (Resource resource : scan(location)) {
-				if (!seen.add(uri(resource))) {
+			List<String> roots = this.folders.roots(location);
+			for (Resource resource : this.folders.scan(location)) {
+				if (!seen.add(MigrationLocations.uri(resource))) {
 					continue;
 				}
 				SqlCallback.Event event = SqlCallback.eventOf(String.valueOf(resource.getFilename()));
@@ -80,7 +73,7 @@ final class MigrationSource {
 					continue;
 				}
 				ResolvedMigration migration = read(resource, location);
-				String subfolder = subfolder(uri(resource), roots);
+				String subfolder = MigrationLocations.subfolder(MigrationLocations.uri(resource), roots);
 				places.put(migration, subfolder.isEmpty() ? location : location.replaceAll("/+$", "") + subfolder);
 				if (migration.repeatable()) {
 					putUnique(repeatables, migration.description(), migration, "repeatable migration", places);
@@ -152,135 +145,6 @@ final class MigrationSource {
 							+ places.getOrDefault(earlier, earlier.location()) + ") and " + migration.script() + " (in "
 							+ places.getOrDefault(migration, migration.location()) + "). " + fix,
 					null);
-		}
-	}
-
-	private List<Resource> scan(String location) {
-		String base = normalise(location);
-		try {
-			checkWalkable(location, base);
-			List<Resource> found = new ArrayList<>();
-			for (Resource resource : this.resolver.getResources(base + "/**/*")) {
-				String name = resource.getFilename();
-				if (name != null && MigrationFileName.isSql(name)) {
-					if (isDirectory(resource)) {
-						throw MigrationException.inFile(name, "Migration location " + location + " holds a folder "
-								+ "named " + name + " (" + resource.getDescription() + "), which looks like a "
-								+ "migration but is not a file. Rename the folder so that its name does not end in "
-								+ ".sql.", null);
-					}
-					found.add(resource);
-				}
-			}
-			if (found.isEmpty() && !exists(base)) {
-				throw new MigrationException("Migration location " + location + " does not exist. Create it and put "
-						+ "your migrations there (for the default, src/main/resources/db/migrations/), or point "
-						+ "cairn.locations at the folder that holds them.");
-			}
-			return found;
-		}
-		catch (IOException ex) {
-			throw MigrationException.causedBy("Cannot list migration location " + location + ": " + ex.getMessage()
-					+ ". Check that it exists and can be read.", ex);
-		}
-	}
-
-	private List<String> roots(String location) {
-		List<String> roots = new ArrayList<>();
-		try {
-			for (Resource root : this.resolver.getResources(normalise(location))) {
-				String uri = uri(root);
-				roots.add(uri.endsWith("/") ? uri : uri + "/");
-			}
-		}
-		catch (IOException ex) {
-			// Only for messages: without the roots they name the location without the
-			// subfolder.
-		}
-		return roots;
-	}
-
-	/**
-	 * Returns the folder below the location that holds a file ({@code /a/b}, or empty at
-	 * the top), so that messages about two files of the same name in different subfolders
-	 * tell them apart.
-	 */
-	private static String subfolder(String uri, List<String> roots) {
-		for (String root : roots) {
-			if (uri.startsWith(root)) {
-				String relative = uri.substring(root.length());
-				int slash = relative.lastIndexOf('/');
-				return (slash > 0) ? "/" + relative.substring(0, slash) : "";
-			}
-		}
-		return "";
-	}
-
-	/**
-	 * Walks the folders of a file system location the way the resolver does, following
-	 * links, because the resolver only logs a folder it cannot walk (a symbolic link
-	 * loop, a folder it may not read) and then finds nothing there, which would read as a
-	 * location without pending migrations.
-	 */
-	private void checkWalkable(String location, String base) throws IOException {
-		for (Resource root : this.resolver.getResources(base)) {
-			if (!root.isFile() || !root.getFile().isDirectory()) {
-				continue;
-			}
-			try (Stream<Path> walk = Files.walk(root.getFile().toPath(), FileVisitOption.FOLLOW_LINKS)) {
-				walk.forEach((path) -> {
-				});
-			}
-			catch (UncheckedIOException ex) {
-				IOException cause = ex.getCause();
-				String reason = (cause instanceof FileSystemLoopException)
-						? "the symbolic link " + cause.getMessage() + " points back to a folder that contains it"
-						: cause.getClass().getSimpleName() + ": " + cause.getMessage();
-				throw MigrationException.causedBy("Cannot list migration location " + location + ": " + reason
-						+ ". Remove the link or make the folder readable; Cairn refuses to run with a location it "
-						+ "cannot read completely, since it would miss migrations.", cause);
-			}
-		}
-	}
-
-	private boolean exists(String base) throws IOException {
-		for (Resource root : this.resolver.getResources(base)) {
-			if (root.exists()) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	static String normalise(String location) {
-		String trimmed = location.trim();
-		if (trimmed.startsWith("filesystem:")) {
-			trimmed = "file:" + trimmed.substring("filesystem:".length());
-		}
-		else if (trimmed.startsWith("classpath:")) {
-			trimmed = "classpath*:" + trimmed.substring("classpath:".length());
-		}
-		else if (!trimmed.contains(":")) {
-			trimmed = "classpath*:" + trimmed;
-		}
-		return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
-	}
-
-	private static boolean isDirectory(Resource resource) {
-		try {
-			return resource.isFile() && resource.getFile().isDirectory();
-		}
-		catch (IOException ex) {
-			return false;
-		}
-	}
-
-	private static String uri(Resource resource) {
-		try {
-			return resource.getURI().normalize().toString();
-		}
-		catch (IOException ex) {
-			return resource.getDescription();
 		}
 	}
 

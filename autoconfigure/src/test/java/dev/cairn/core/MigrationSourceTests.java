@@ -98,11 +98,11 @@ class MigrationSourceTests {
 
 	@Test
 	void normalisesLocationsToSearchableForms() {
-		assertThat(MigrationSource.normalise("classpath:db/migrations")).isEqualTo("classpath*:db/migrations");
-		assertThat(MigrationSource.normalise("db/migrations")).isEqualTo("classpath*:db/migrations");
-		assertThat(MigrationSource.normalise(" classpath:db/migrations/ ")).isEqualTo("classpath*:db/migrations");
-		assertThat(MigrationSource.normalise("filesystem:/srv/migrations")).isEqualTo("file:/srv/migrations");
-		assertThat(MigrationSource.normalise("file:/srv/migrations/")).isEqualTo("file:/srv/migrations");
+		assertThat(MigrationLocations.normalise("classpath:db/migrations")).isEqualTo("classpath*:db/migrations");
+		assertThat(MigrationLocations.normalise("db/migrations")).isEqualTo("classpath*:db/migrations");
+		assertThat(MigrationLocations.normalise(" classpath:db/migrations/ ")).isEqualTo("classpath*:db/migrations");
+		assertThat(MigrationLocations.normalise("filesystem:/srv/migrations")).isEqualTo("file:/srv/migrations");
+		assertThat(MigrationLocations.normalise("file:/srv/migrations/")).isEqualTo("file:/srv/migrations");
 	}
 
 	@Test
