@@ -29,9 +29,9 @@ final class AlterTableLint {
 	private static final Set<String> COLUMN_CONSTRAINTS = Set.of("CONSTRAINT", "NOT", "NULL", "CHECK", "DEFAULT",
 			"GENERATED", "UNIQUE", "PRIMARY", "REFERENCES", "COLLATE");
 
-	private final Linter linter;
+	private final LintState linter;
 
-	AlterTableLint(Linter linter) {
+	AlterTableLint(LintState linter) {
 		this.linter = linter;
 	}
 
@@ -70,7 +70,7 @@ final class AlterTableLint {
 				}
 				k = skipIfExists(a, k, true);
 				if (!column && k < a.size() && !a.get(k).quoted()
-						&& Linter.TABLE_CONSTRAINTS.contains(a.get(k).text())) {
+						&& LintState.TABLE_CONSTRAINTS.contains(a.get(k).text())) {
 					return addConstraint(a, at(a, k, "CONSTRAINT") ? k + 2 : k, table, existing);
 				}
 				addColumn(a, k, table, existing);

@@ -35,59 +35,42 @@ final class Linter {
 	private static final Set<String> INTEGER_TYPES = Set.of("INT", "INTEGER", "INT4", "SERIAL", "SERIAL4", "SMALLINT",
 			"INT2", "SMALLSERIAL", "SERIAL2");
 
-	static final Set<String> TABLE_CONSTRAINTS = Set.of("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN",
-			"EXCLUDE");
-
-	private final SqlScript script;
-
-	private final LintIgnores ignores;
-
-	final Set<String> created = new HashSet<>();
-
-	final Set<String> validated = new HashSet<>();
-
-	final Map<String, Integer> exclusive = new LinkedHashMap<>();
+	private final LintState state;
 
 	private final List<Integer> concurrent = new ArrayList<>();
 
-	private final List<LintFinding> findings = new ArrayList<>();
-
 	private final Map<Integer, SqlStatement> byOffset = new HashMap<>();
 
-	SqlStatement statement;
-
 	private Linter(SqlScript script) {
-		this.script = script;
-		this.ignores = LintIgnores.of(script, this.findings);
-		this.statement = new SqlStatement("", 0, 1, 1, null);
+		this.state = new LintState(script);
 	}
 
 	static List<LintFinding> lint(SqlScript script) {
 		Linter linter = new Linter(script);
 		for (SqlStatement statement : script.statements()) {
-			linter.statement = statement;
+			linter.state.statement = statement;
 			linter.byOffset.put(statement.offset(), statement);
 			linter.read(LintTokens.of(statement.sql()));
 		}
 		linter.acrossStatements();
-		linter.findings.sort((a, b) -> (a.line() != b.line()) ? Integer.compare(a.line(), b.line())
+		linter.state.findings.sort((a, b) -> (a.line() != b.line()) ? Integer.compare(a.line(), b.line())
 				: Integer.compare(a.column(), b.column()));
-		return linter.findings;
+		return linter.state.findings;
 	}
 
 	private void acrossStatements() {
-		if (this.script.transactional() && this.exclusive.size() > 1) {
-			int second = List.copyOf(this.exclusive.values()).get(1);
+		if (this.state.script.transactional() && this.state.exclusive.size() > 1) {
+			int second = List.copyOf(this.state.exclusive.values()).get(1);
 			SqlStatement at = this.byOffset.get(second);
-			List<String> tables = List.copyOf(this.exclusive.keySet());
+			List<String> tables = List.copyOf(this.state.exclusive.keySet());
 			String named = String.join(", ", tables.subList(0, tables.size() - 1)) + " and "
 					+ tables.get(tables.size() - 1);
-			report(LintRule.MANY_EXCLUSIVE_LOCKS, at, second, named);
+			this.state.report(LintRule.MANY_EXCLUSIVE_LOCKS, at, second, named);
 		}
-		if (!this.script.transactional() && this.script.statements().size() > 1) {
+		if (!this.state.script.transactional() && this.state.script.statements().size() > 1) {
 			for (int offset : this.concurrent) {
 				SqlStatement at = this.byOffset.get(offset);
-				report(LintRule.CONCURRENT_WITH_OTHERS, at, offset, firstWords(at));
+				this.state.report(LintRule.CONCURRENT_WITH_OTHERS, at, offset, firstWords(at));
 			}
 		}
 	}
@@ -98,7 +81,7 @@ final class Linter {
 		}
 		for (Token token : tokens) {
 			if (token.depth() == 0 && token.is("CONCURRENTLY")) {
-				this.concurrent.add(this.statement.offset());
+				this.concurrent.add(this.state.statement.offset());
 				break;
 			}
 		}
@@ -107,7 +90,7 @@ final class Linter {
 			case "CREATE" -> create(tokens);
 			case "ALTER" -> {
 				if (at(tokens, 1, "TABLE")) {
-					new AlterTableLint(this).read(tokens);
+					new AlterTableLint(this.state).read(tokens);
 				}
 			}
 			case "DROP" -> {
@@ -119,12 +102,12 @@ final class Linter {
 			case "VACUUM" -> {
 				for (Token token : tokens) {
 					if (token.is("FULL") && token.depth() <= 1) {
-						hit(LintRule.VACUUM_FULL_OR_CLUSTER, tokens.get(0), "VACUUM FULL");
+						this.state.hit(LintRule.VACUUM_FULL_OR_CLUSTER, tokens.get(0), "VACUUM FULL");
 						break;
 					}
 				}
 			}
-			case "CLUSTER" -> hit(LintRule.VACUUM_FULL_OR_CLUSTER, tokens.get(0), "CLUSTER");
+			case "CLUSTER" -> this.state.hit(LintRule.VACUUM_FULL_OR_CLUSTER, tokens.get(0), "CLUSTER");
 			default -> {
 			}
 		}
@@ -147,7 +130,7 @@ final class Linter {
 			// nothing anyone uses yet.
 			Name created = name(t, skipIfExists(t, i + 1, true));
 			if (created != null) {
-				this.created.add(created.name());
+				this.state.created.add(created.name());
 			}
 			return;
 		}
@@ -160,7 +143,7 @@ final class Linter {
 			if (table == null) {
 				return;
 			}
-			this.created.add(table.name());
+			this.state.created.add(table.name());
 			if (at(t, table.next(), "(")) {
 				columns(t, table.next(), table.name());
 			}
@@ -175,8 +158,8 @@ final class Linter {
 		for (int on = i + 1; on < t.size(); on++) {
 			if (t.get(on).depth() == 0 && t.get(on).is("ON")) {
 				Name table = name(t, at(t, on + 1, "ONLY") ? on + 2 : on + 1);
-				if (table != null && !this.created.contains(table.name())) {
-					hit(LintRule.CREATE_INDEX_NOT_CONCURRENT, t.get(0), table.name());
+				if (table != null && !this.state.created.contains(table.name())) {
+					this.state.hit(LintRule.CREATE_INDEX_NOT_CONCURRENT, t.get(0), table.name());
 				}
 				return;
 			}
@@ -189,7 +172,7 @@ final class Linter {
 		@Nullable String primaryColumn = null;
 		for (List<Token> element : split(t, open + 1, t.get(open).depth() + 1)) {
 			Token head = element.get(0);
-			if (!head.quoted() && (TABLE_CONSTRAINTS.contains(head.text()) || head.is("LIKE"))) {
+			if (!head.quoted() && (LintState.TABLE_CONSTRAINTS.contains(head.text()) || head.is("LIKE"))) {
 				int k = head.is("CONSTRAINT") ? 2 : 0;
 				if (at(element, k, "PRIMARY") && at(element, k + 2, "(")) {
 					List<List<Token>> keys = split(element, k + 3, element.get(k + 2).depth() + 1);
@@ -207,14 +190,14 @@ final class Linter {
 			Token type = element.get(1);
 			types.put(column, type.text());
 			if (type.is("JSON")) {
-				hit(LintRule.JSON_COLUMN, type, table + "." + column);
+				this.state.hit(LintRule.JSON_COLUMN, type, table + "." + column);
 			}
 			if (INTEGER_TYPES.contains(type.text()) && !type.quoted() && containsPair(element, "PRIMARY", "KEY")) {
-				hit(LintRule.INTEGER_PRIMARY_KEY, head, table + "." + column);
+				this.state.hit(LintRule.INTEGER_PRIMARY_KEY, head, table + "." + column);
 			}
 		}
 		if (primaryKey != null && INTEGER_TYPES.contains(types.getOrDefault(primaryColumn, ""))) {
-			hit(LintRule.INTEGER_PRIMARY_KEY, primaryKey, table + "." + primaryColumn);
+			this.state.hit(LintRule.INTEGER_PRIMARY_KEY, primaryKey, table + "." + primaryColumn);
 		}
 	}
 
@@ -222,9 +205,9 @@ final class Linter {
 		int i = skipIfExists(t, 2, false);
 		for (List<Token> names : split(t, i, 0)) {
 			Name table = name(names, 0);
-			if (table != null && !this.created.contains(table.name())) {
-				hit(LintRule.BREAKING_RENAME_OR_DROP, names.get(0), "DROP TABLE " + table.name());
-				this.exclusive.putIfAbsent(table.name(), this.statement.offset());
+			if (table != null && !this.state.created.contains(table.name())) {
+				this.state.hit(LintRule.BREAKING_RENAME_OR_DROP, names.get(0), "DROP TABLE " + table.name());
+				this.state.exclusive.putIfAbsent(table.name(), this.state.statement.offset());
 			}
 		}
 	}
@@ -243,23 +226,10 @@ final class Linter {
 		}
 		for (List<Token> names : split(t.subList(0, mode), i, 0)) {
 			Name table = name(names, at(names, 0, "ONLY") ? 1 : 0);
-			if (table != null && !this.created.contains(table.name())) {
-				this.exclusive.putIfAbsent(table.name(), this.statement.offset());
+			if (table != null && !this.state.created.contains(table.name())) {
+				this.state.exclusive.putIfAbsent(table.name(), this.state.statement.offset());
 			}
 		}
-	}
-
-	void hit(LintRule rule, Token token, String subject) {
-		report(rule, this.statement, this.statement.offset() + token.start(), subject);
-	}
-
-	private void report(LintRule rule, SqlStatement at, int offset, String subject) {
-		if (this.ignores.silences(rule, at)) {
-			return;
-		}
-		SqlScript.Position position = this.script.position(offset);
-		this.findings.add(new LintFinding(rule, this.script.name(), position.line(), position.column(),
-				position.excerpt(), rule.harm(subject)));
 	}
 
 	private static String firstWords(SqlStatement statement) {
