@@ -7,7 +7,10 @@ import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.springframework.core.io.Resource;
@@ -26,13 +29,24 @@ final class MigrationLocations {
 		this.resolver = resolver;
 	}
 
-	List<Resource> scan(String location) {
+	/**
+	 * Lists the {@code .sql} files of a location, and the Flyway {@code .sql.conf} files
+	 * beside them, in one walk.
+	 * @param location the location as configured
+	 * @return what the location holds
+	 */
+	Listing scan(String location) {
 		String base = normalise(location);
 		try {
 			checkWalkable(location, base);
 			List<Resource> found = new ArrayList<>();
+			Map<String, Resource> confs = new HashMap<>();
 			for (Resource resource : this.resolver.getResources(base + "/**/*")) {
 				String name = resource.getFilename();
+				if (name != null && name.toLowerCase(Locale.ROOT).endsWith(".sql.conf")) {
+					String conf = uri(resource);
+					confs.put(conf.substring(0, conf.length() - ".conf".length()), resource);
+				}
 				if (name != null && MigrationFileName.isSql(name)) {
 					if (isDirectory(resource)) {
 						throw MigrationException.inFile(name, "Migration location " + location + " holds a folder "
@@ -48,7 +62,7 @@ final class MigrationLocations {
 						+ "your migrations there (for the default, src/main/resources/db/migrations/), or point "
 						+ "cairn.locations at the folder that holds them.");
 			}
-			return found;
+			return new Listing(found, confs);
 		}
 		catch (IOException ex) {
 			throw MigrationException.causedBy("Cannot list migration location " + location + ": " + ex.getMessage()
@@ -153,6 +167,17 @@ final class MigrationLocations {
 		catch (IOException ex) {
 			return resource.getDescription();
 		}
+	}
+
+	/**
+	 * The files of one location.
+	 *
+	 * @param files the {@code .sql} files
+	 * @param confs the {@code .sql.conf} files, by the URI of the {@code .sql} file they
+	 * configure
+	 */
+	record Listing(List<Resource> files, Map<String, Resource> confs) {
+
 	}
 
 }

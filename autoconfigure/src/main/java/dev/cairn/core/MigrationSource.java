@@ -61,7 +61,8 @@ final class MigrationSource {
 		Map<ResolvedMigration, String> places = new IdentityHashMap<>();
 		for (String location : this.locations) {
 			List<String> roots = this.folders.roots(location);
-			for (Resource resource : this.folders.scan(location)) {
+			MigrationLocations.Listing listing = this.folders.scan(location);
+			for (Resource resource : listing.files()) {
 				if (!seen.add(MigrationLocations.uri(resource))) {
 					continue;
 				}
@@ -72,7 +73,8 @@ final class MigrationSource {
 							MigrationText.decode(bytes(resource, name, location), name)));
 					continue;
 				}
-				ResolvedMigration migration = read(resource, location);
+				ResolvedMigration migration = read(resource, location,
+						listing.confs().get(MigrationLocations.uri(resource)));
 				String subfolder = MigrationLocations.subfolder(MigrationLocations.uri(resource), roots);
 				places.put(migration, subfolder.isEmpty() ? location : location.replaceAll("/+$", "") + subfolder);
 				if (migration.repeatable()) {
@@ -148,7 +150,7 @@ final class MigrationSource {
 		}
 	}
 
-	private static ResolvedMigration read(Resource resource, String location) {
+	private static ResolvedMigration read(Resource resource, String location, @Nullable Resource confFile) {
 		String name = resource.getFilename();
 		if (name == null) {
 			throw new MigrationException(
@@ -157,7 +159,7 @@ final class MigrationSource {
 		MigrationFileName parsed = MigrationFileName.parse(name, location);
 		byte[] bytes = bytes(resource, name, location);
 		String text = MigrationText.decode(bytes, name);
-		byte[] conf = conf(resource, name, location);
+		byte[] conf = (confFile != null) ? bytes(confFile, name + ".conf", location) : null;
 		FlywayFile flyway = (parsed.flyway() || conf != null) ? FlywayFile.read(name, conf, text) : null;
 		boolean noTransaction = Directives.noTransaction(text)
 				|| (flyway != null && Boolean.FALSE.equals(flyway.executeInTransaction()));
@@ -168,21 +170,6 @@ final class MigrationSource {
 		};
 		return new ResolvedMigration(parsed.version(), parsed.description(), type, name, location, text,
 				MigrationText.checksum(bytes, text), null, null, flyway);
-	}
-
-	/**
-	 * Reads the Flyway script configuration beside a file ({@code V1__x.sql.conf}), if
-	 * there is one.
-	 */
-	private static byte @Nullable [] conf(Resource resource, String name, String location) {
-		Resource conf;
-		try {
-			conf = resource.createRelative(name + ".conf");
-		}
-		catch (IOException ex) {
-			return null;
-		}
-		return conf.exists() ? bytes(conf, name + ".conf", location) : null;
 	}
 
 	private static byte[] bytes(Resource resource, String name, String location) {
