@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.cairn.core.LintMode;
 import dev.cairn.core.MigratorSettings;
+import dev.cairn.core.PoolerMode;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -152,6 +153,17 @@ public class CairnProperties {
 	 * schema_version) is adopted if it exists.
 	 */
 	private @Nullable String adoptFrom;
+
+	/**
+	 * Whether the connection may run each transaction on another server session, as
+	 * PgBouncer, Supavisor or RDS Proxy do in transaction mode: detect (by default: a
+	 * connection whose backend key does not name its server session goes through a
+	 * pooler), session (a direct connection or a session-mode pooler) or transaction.
+	 * Behind such a pooler the migration lock is held in a transaction of its own,
+	 * statements are not server-prepared, and migrations that must run outside a
+	 * transaction are refused.
+	 */
+	private PoolerMode poolerMode = PoolerMode.DETECT;
 
 	private final Repair repair = new Repair();
 
@@ -340,6 +352,14 @@ public class CairnProperties {
 		this.adoptFrom = adoptFrom;
 	}
 
+	public PoolerMode getPoolerMode() {
+		return this.poolerMode;
+	}
+
+	public void setPoolerMode(PoolerMode poolerMode) {
+		this.poolerMode = poolerMode;
+	}
+
 	public Repair getRepair() {
 		return this.repair;
 	}
@@ -400,6 +420,7 @@ public class CairnProperties {
 			.lint(this.lint)
 			.placeholders(this.placeholders)
 			.adoptFrom(this.adoptFrom)
+			.poolerMode(this.poolerMode)
 			.build();
 	}
 

@@ -28,6 +28,15 @@ import org.jspecify.annotations.Nullable;
  * is derived from the history table's name, so two Cairn setups with different tables in
  * one database do not block each other. PostgreSQL drops a session lock with its session,
  * so a crashed or killed runner leaves nothing behind.
+ * <p>
+ * Behind a pooler that runs each transaction on any server session (PgBouncer in
+ * transaction mode), a session lock would stay with whichever server session took it, and
+ * another client handed that session would hold it too. There the lock is a
+ * transaction-scoped advisory lock held in a transaction kept open on the lock's
+ * connection: the transaction pins one server session, and the lock ends with it on
+ * release, on a crash or when the client disconnects. An idle transaction that has only
+ * taken an advisory lock holds no snapshot, so a concurrent index build does not wait for
+ * it either.
  */
 final class AdvisoryLock implements AutoCloseable {
 
@@ -58,12 +67,19 @@ final class AdvisoryLock implements AutoCloseable {
 
 	private final @Nullable String applicationName;
 
-	private AdvisoryLock(Connection connection, long key, int pid, Duration waited, @Nullable String applicationName) {
+	private final Pooler pooler;
+
+	private final int prepareThreshold;
+
+	private AdvisoryLock(Connection connection, long key, int pid, Duration waited, @Nullable String applicationName,
+			Pooler pooler, int prepareThreshold) {
 		this.connection = connection;
 		this.key = key;
 		this.pid = pid;
 		this.waited = waited;
 		this.applicationName = applicationName;
+		this.pooler = pooler;
+		this.prepareThreshold = prepareThreshold;
 	}
 
 	/**
@@ -72,30 +88,47 @@ final class AdvisoryLock implements AutoCloseable {
 	 * @param dataSource where to open the lock's own connection
 	 * @param name the qualified history table name the key is derived from
 	 * @param timeout how long to wait
+	 * @param mode whether the connection may switch server sessions between transactions
 	 * @param listener hears about the wait
 	 * @return the held lock; close it to release
 	 */
-	static AdvisoryLock acquire(DataSource dataSource, String name, Duration timeout, MigrationListener listener)
-			throws SQLException {
+	static AdvisoryLock acquire(DataSource dataSource, String name, Duration timeout, PoolerMode mode,
+			MigrationListener listener) throws SQLException {
 		long key = keyFor(name);
 		Connection connection = dataSource.getConnection();
+		Pooler pooler = null;
+		int threshold = 0;
 		try {
 			connection.setAutoCommit(true);
-			refuseReadOnly(connection);
+			pooler = checkServer(connection, mode);
+			threshold = pooler.unnamedStatements(connection);
+			if (pooler.switchesSessions()) {
+				logger.info("Cairn's connection goes through a pooler that may run each transaction on another "
+						+ "server session (" + pooler.evidence() + "): the migration lock is held in a transaction "
+						+ "of its own, statements are not server-prepared, and migrations that must run outside a "
+						+ "transaction are refused. Point cairn.url at PostgreSQL itself to run those.");
+			}
 			String applicationName = ApplicationName.name(connection, ApplicationName.LOCK);
 			long start = System.nanoTime();
 			long nextReport = start + REPORT_EVERY.toNanos();
 			long sleepMillis = 50;
+			boolean inTransaction = pooler.switchesSessions();
+			connection.setAutoCommit(!inTransaction);
 			try (PreparedStatement attempt = connection
-				.prepareStatement("SELECT pg_try_advisory_lock(?), pg_backend_pid()")) {
+				.prepareStatement(inTransaction ? "SELECT pg_try_advisory_xact_lock(?), pg_backend_pid()"
+						: "SELECT pg_try_advisory_lock(?), pg_backend_pid()")) {
 				attempt.setLong(1, key);
 				while (true) {
 					try (ResultSet result = attempt.executeQuery()) {
 						result.next();
 						if (result.getBoolean(1)) {
 							return new AdvisoryLock(connection, key, result.getInt(2),
-									Duration.ofNanos(System.nanoTime() - start), applicationName);
+									Duration.ofNanos(System.nanoTime() - start), applicationName, pooler, threshold);
 						}
+					}
+					if (inTransaction) {
+						// Waiting pins no server session.
+						connection.rollback();
 					}
 					long now = System.nanoTime();
 					Duration waited = Duration.ofNanos(now - start);
@@ -116,14 +149,33 @@ final class AdvisoryLock implements AutoCloseable {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			closeQuietly(connection, null);
+			giveBack(connection, pooler, threshold, null);
 			throw new MigrationException("Interrupted while waiting for the migration lock. Nothing was applied; "
 					+ "restart to try again.");
 		}
 		catch (SQLException | RuntimeException ex) {
-			closeQuietly(connection, ex);
+			giveBack(connection, pooler, threshold, ex);
 			throw ex;
 		}
+	}
+
+	private static void giveBack(Connection connection, @Nullable Pooler pooler, int threshold,
+			@Nullable Exception primary) {
+		try {
+			if (!connection.getAutoCommit()) {
+				connection.rollback();
+				connection.setAutoCommit(true);
+			}
+			if (pooler != null) {
+				pooler.restoreStatements(connection, threshold);
+			}
+		}
+		catch (SQLException ex) {
+			if (primary != null) {
+				primary.addSuppressed(ex);
+			}
+		}
+		closeQuietly(connection, primary);
 	}
 
 	private static MigrationException timedOut(String name, Duration timeout, @Nullable LockHolder holder) {
@@ -143,12 +195,14 @@ final class AdvisoryLock implements AutoCloseable {
 	/**
 	 * Refuses, before anything else, a server that cannot take the migration: a standby
 	 * (an Aurora failover, a replica URL by mistake) or a database that refuses writes,
-	 * which would otherwise fail on the first DDL with a message about the file.
+	 * which would otherwise fail on the first DDL with a message about the file; and
+	 * finds out whether a pooler lies between.
 	 */
-	private static void refuseReadOnly(Connection connection) throws SQLException {
+	private static Pooler checkServer(Connection connection, PoolerMode mode) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("SELECT pg_is_in_recovery(), "
 				+ "current_setting('transaction_read_only') = 'on', coalesce(host(inet_server_addr()) || ':' || "
-				+ "inet_server_port(), 'the local socket')"); ResultSet result = statement.executeQuery()) {
+				+ "inet_server_port(), 'the local socket'), pg_backend_pid()");
+				ResultSet result = statement.executeQuery()) {
 			result.next();
 			String server = result.getString(3);
 			if (result.getBoolean(1)) {
@@ -162,6 +216,7 @@ final class AdvisoryLock implements AutoCloseable {
 						+ "was applied. Point cairn.url at a primary that accepts writes, or turn "
 						+ "default_transaction_read_only off for the migration user.");
 			}
+			return Pooler.of(connection, mode, result.getInt(4), server);
 		}
 	}
 
@@ -216,6 +271,14 @@ final class AdvisoryLock implements AutoCloseable {
 	}
 
 	/**
+	 * Returns what lies between Cairn and the server.
+	 * @return the pooler, or its absence
+	 */
+	Pooler pooler() {
+		return this.pooler;
+	}
+
+	/**
 	 * Returns how long taking the lock took.
 	 * @return the wait
 	 */
@@ -252,12 +315,21 @@ final class AdvisoryLock implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-			statement.setLong(1, this.key);
-			statement.execute();
+		try {
+			if (this.pooler.switchesSessions()) {
+				this.connection.rollback();
+				this.connection.setAutoCommit(true);
+			}
+			else {
+				try (PreparedStatement statement = this.connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+					statement.setLong(1, this.key);
+					statement.execute();
+				}
+			}
 			if (this.applicationName != null) {
 				ApplicationName.set(this.connection, this.applicationName);
 			}
+			this.pooler.restoreStatements(this.connection, this.prepareThreshold);
 		}
 		catch (SQLException ex) {
 			logger.warn("Could not release the migration lock (PostgreSQL releases it when the session ends): "

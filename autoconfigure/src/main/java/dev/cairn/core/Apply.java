@@ -34,6 +34,8 @@ final class Apply {
 		plan.status().refuseProblems();
 		List<@Nullable SqlScript> scripts = parse(plan.pending(), run::placeholders);
 		Lint.beforeApplying(settings.lint(), scripts);
+		run.lock.pooler().refuseOutsideTransaction(plan.pending(), scripts);
+		run.beforeApplying(plan.status());
 		List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(callbackFiles);
 		try {
 			run.callbacks(callbacks, SqlCallback.Event.BEFORE_MIGRATE);

@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * answer; a statement that hit the timeout therefore waited through about three looks or
  * more. The look-up runs in autocommit on the lock's connection, which is otherwise idle
  * while migrations run, so it never holds a transaction that a concurrent index build
- * would wait for.
+ * would wait for. (Behind a pooler that switches server sessions it runs in the lock's
+ * own open transaction, which holds no snapshot between look-ups, and the watched pid is
+ * the one each transaction of the working connection finds itself on.)
  */
 final class LockWaitWatcher {
 
@@ -43,7 +45,7 @@ final class LockWaitWatcher {
 
 	private final Connection connection;
 
-	private final int watchedPid;
+	private volatile int watchedPid;
 
 	private @Nullable ScheduledFuture<?> task;
 
@@ -63,6 +65,15 @@ final class LockWaitWatcher {
 	LockWaitWatcher(Connection lockConnection, int watchedPid) {
 		this.connection = lockConnection;
 		this.watchedPid = watchedPid;
+	}
+
+	/**
+	 * Watches another backend from now on: behind a pooler, the server session a
+	 * transaction of the working connection runs on.
+	 * @param pid the backend's pid
+	 */
+	void watch(int pid) {
+		this.watchedPid = pid;
 	}
 
 	private static ScheduledThreadPoolExecutor createScheduler() {

@@ -42,6 +42,8 @@ final class LockedRun implements AutoCloseable {
 
 	private final @Nullable String applicationName;
 
+	private final int prepareThreshold;
+
 	final List<MigrateResult.Applied> done = new ArrayList<>();
 
 	final List<String> callbacksRun = new ArrayList<>();
@@ -49,13 +51,14 @@ final class LockedRun implements AutoCloseable {
 	private @Nullable Placeholders placeholders;
 
 	LockedRun(Instant startedAt, List<ResolvedMigration> resolved, List<AppliedMigration> rows, Connection connection,
-			@Nullable String applicationName, AdvisoryLock lock, HistoryTable history, MigratorSettings settings,
-			MigrationListener listener) throws SQLException {
+			@Nullable String applicationName, int prepareThreshold, AdvisoryLock lock, HistoryTable history,
+			MigratorSettings settings, MigrationListener listener) throws SQLException {
 		this.startedAt = startedAt;
 		this.resolved = resolved;
 		this.rows = new ArrayList<>(rows);
 		this.connection = connection;
 		this.applicationName = applicationName;
+		this.prepareThreshold = prepareThreshold;
 		this.lock = lock;
 		this.history = history;
 		this.settings = settings;
@@ -70,15 +73,16 @@ final class LockedRun implements AutoCloseable {
 	static LockedRun open(DataSource dataSource, HistoryTable history, MigratorSettings settings,
 			MigrationListener listener, List<ResolvedMigration> resolved, Instant startedAt) throws SQLException {
 		AdvisoryLock lock = AdvisoryLock.acquire(dataSource, history.displayName(), settings.lockWaitTimeout(),
-				listener);
+				settings.poolerMode(), listener);
 		Connection connection = null;
 		try {
 			connection = dataSource.getConnection();
 			connection.setAutoCommit(true);
+			int prepareThreshold = lock.pooler().unnamedStatements(connection);
 			String applicationName = ApplicationName.name(connection, ApplicationName.MIGRATE);
 			List<AppliedMigration> rows = history.readOrCreate(connection, settings.createSchema());
-			return new LockedRun(startedAt, resolved, rows, connection, applicationName, lock, history, settings,
-					listener);
+			return new LockedRun(startedAt, resolved, rows, connection, applicationName, prepareThreshold, lock,
+					history, settings, listener);
 		}
 		catch (SQLException | RuntimeException ex) {
 			if (connection != null) {
@@ -122,6 +126,16 @@ final class LockedRun implements AutoCloseable {
 					row.script(), Duration.ofMillis(row.executionMs()));
 			this.done.add(applied);
 			this.listener.migrationApplied(applied);
+		}
+	}
+
+	/**
+	 * Tells the listener that the run is about to apply migrations, when it is.
+	 * @param status the status before the run
+	 */
+	void beforeApplying(MigrationStatus status) {
+		if (!status.pending().isEmpty()) {
+			this.listener.beforeApplying(status);
 		}
 	}
 
@@ -248,6 +262,7 @@ final class LockedRun implements AutoCloseable {
 			if (this.applicationName != null && !connection.isClosed()) {
 				ApplicationName.set(connection, this.applicationName);
 			}
+			this.lock.pooler().restoreStatements(connection, this.prepareThreshold);
 		}
 		catch (SQLException ex) {
 			logger.warn("Could not close the migration connection: " + ex.getMessage());

@@ -136,6 +136,9 @@ final class MigrationExecutor {
 			long start = System.nanoTime();
 			this.connection.setAutoCommit(false);
 			try {
+				if (this.lock.pooler().switchesSessions()) {
+					this.statements.followServerSession();
+				}
 				List<String> settings = this.session.timeouts(script, "SET LOCAL ");
 				if (script != null) {
 					this.statements.runInTransaction(script.statements(), settings, this.session.resetSession(),
@@ -184,6 +187,9 @@ final class MigrationExecutor {
 
 	private AppliedMigration statementByStatement(Entry entry, SqlScript script, int from) throws SQLException {
 		long start = System.nanoTime();
+		if (this.lock.pooler().switchesSessions()) {
+			throw this.lock.pooler().outsideTransaction(entry.script(), "Nothing of it ran");
+		}
 		this.session.resetSession();
 		if (!this.lock.isHeld(this.connection)) {
 			throw lostLock(entry);

@@ -22,6 +22,17 @@ public interface MigrationListener {
 	}
 
 	/**
+	 * Called under the migration lock when a migrate run is about to apply migrations:
+	 * after every check passed, before the {@code beforeMigrate} callbacks and the first
+	 * pending migration; never for a run with nothing to apply. The place for a backup
+	 * taken just before the schema changes.
+	 * @param status the status before the run, its {@code pending()} the migrations about
+	 * to run
+	 */
+	default void beforeApplying(MigrationStatus status) {
+	}
+
+	/**
 	 * Called after each migration committed (or, for a non-transactional one, completed),
 	 * and after each one a rollback undid.
 	 * @param applied the migration and how long it took

@@ -40,6 +40,11 @@ public final class MigrationListeners implements MigrationListener {
 	}
 
 	@Override
+	public void beforeApplying(MigrationStatus status) {
+		each("beforeApplying", (listener) -> listener.beforeApplying(status));
+	}
+
+	@Override
 	public void migrationApplied(MigrateResult.Applied applied) {
 		each("migrationApplied", (listener) -> listener.migrationApplied(applied));
 	}

@@ -43,12 +43,14 @@ import org.jspecify.annotations.Nullable;
  * @param adoptFrom the history table of another runner to adopt when Cairn's own is
  * empty, or {@code null} to look for Flyway's {@code flyway_schema_history} (or its older
  * {@code schema_version})
+ * @param poolerMode whether the connections may switch server sessions between
+ * transactions, as behind PgBouncer in transaction mode; found out per run by default
  */
 public record MigratorSettings(List<String> locations, String table, @Nullable String schema, boolean createSchema,
 		Duration lockTimeout, @Nullable Integer lockRetries, Duration lockRetryBudget, Duration concurrentWaitTimeout,
 		@Nullable Duration statementTimeout, Duration lockWaitTimeout, boolean outOfOrder, boolean ignoreMissing,
 		@Nullable String target, @Nullable String baselineVersion, boolean keepAppliedText, LintMode lint,
-		Map<String, String> placeholders, @Nullable String adoptFrom) {
+		Map<String, String> placeholders, @Nullable String adoptFrom, PoolerMode poolerMode) {
 
 	/** Where migration files are looked for by default. */
 	public static final String DEFAULT_LOCATION = "classpath:db/migrations";
@@ -137,7 +139,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			.keepAppliedText(this.keepAppliedText)
 			.lint(this.lint)
 			.placeholders(this.placeholders)
-			.adoptFrom(this.adoptFrom);
+			.adoptFrom(this.adoptFrom)
+			.poolerMode(this.poolerMode);
 	}
 
 	/**
@@ -180,6 +183,8 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 		private Map<String, String> placeholders = Map.of();
 
 		private @Nullable String adoptFrom;
+
+		private PoolerMode poolerMode = PoolerMode.DETECT;
 
 		private Builder() {
 		}
@@ -278,11 +283,16 @@ public record MigratorSettings(List<String> locations, String table, @Nullable S
 			return this;
 		}
 
+		public Builder poolerMode(PoolerMode poolerMode) {
+			this.poolerMode = poolerMode;
+			return this;
+		}
+
 		public MigratorSettings build() {
 			return new MigratorSettings(this.locations, this.table, this.schema, this.createSchema, this.lockTimeout,
 					this.lockRetries, this.lockRetryBudget, this.concurrentWaitTimeout, this.statementTimeout,
 					this.lockWaitTimeout, this.outOfOrder, this.ignoreMissing, this.target, this.baselineVersion,
-					this.keepAppliedText, this.lint, this.placeholders, this.adoptFrom);
+					this.keepAppliedText, this.lint, this.placeholders, this.adoptFrom, this.poolerMode);
 		}
 
 	}

@@ -86,7 +86,9 @@ final class SessionSettings {
 	/**
 	 * Tells whether the server can notice a vanished client during a statement:
 	 * PostgreSQL 14 and later, on the platforms that support it (not Windows), which is
-	 * found out once by trying, in autocommit, before the first migration.
+	 * found out once by trying, in autocommit, before the first migration. The setting is
+	 * local to that one statement's transaction, so that it cannot stay behind on a
+	 * pooled server session.
 	 */
 	private boolean checksClientConnection() {
 		if (this.checksClientConnection == null) {
@@ -94,8 +96,7 @@ final class SessionSettings {
 			try (Statement statement = this.connection.createStatement()) {
 				supported = this.connection.getMetaData().getDatabaseMajorVersion() >= 14;
 				if (supported) {
-					statement.execute("SET client_connection_check_interval = 1000");
-					statement.execute("RESET client_connection_check_interval");
+					statement.execute("SELECT set_config('client_connection_check_interval', '1000', true)");
 				}
 			}
 			catch (SQLException ex) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -123,6 +124,18 @@ final class StatementRunner {
 					throw new Failure(cause, index, attempt);
 				}
 			}
+		}
+	}
+
+	/**
+	 * Points the watcher at the server session the open transaction runs on, which behind
+	 * a pooler that switches sessions is not the one the connection started on.
+	 */
+	void followServerSession() throws SQLException {
+		try (Statement statement = newStatement();
+				ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
+			result.next();
+			this.watcher.watch(result.getInt(1));
 		}
 	}
 

@@ -56,6 +56,21 @@ final class Instances {
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
 	}
 
+	/**
+	 * Starts one instance on a JDBC URL of its own, such as one through a pooler.
+	 * @param url the JDBC URL, with the user
+	 * @param location the migration location
+	 * @param name the instance name, also its {@code application_name}
+	 * @param output where the instance's output goes
+	 * @return the running process
+	 */
+	static Process start(String url, String location, String name, Path output) throws IOException {
+		String java = ProcessHandle.current().info().command().orElse("java");
+		List<String> command = List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), MigrateLauncher.class.getName(), url, location, name);
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+	}
+
 	private static String url(TestDatabase database, String options) {
 		StringBuilder url = new StringBuilder(database.url());
 		char separator = (url.indexOf("?") >= 0) ? '&' : '?';

@@ -28,10 +28,10 @@ class LockedRunTests {
 	void aRunThatLostItsLockRecordsNothingMore() throws Exception {
 		HistoryTable history = new HistoryTable("cairn_history", null);
 		AdvisoryLock lock = AdvisoryLock.acquire(this.database.dataSource(), history.displayName(),
-				Duration.ofSeconds(5), MigrationListener.NONE);
+				Duration.ofSeconds(5), PoolerMode.DETECT, MigrationListener.NONE);
 		Connection connection = this.database.dataSource().getConnection();
 		List<AppliedMigration> rows = history.readOrCreate(connection, true);
-		try (LockedRun run = new LockedRun(Instant.now(), List.of(), rows, connection, null, lock, history,
+		try (LockedRun run = new LockedRun(Instant.now(), List.of(), rows, connection, null, 0, lock, history,
 				MigratorSettings.defaults(), MigrationListener.NONE)) {
 			int pid = jdbc().queryForObject("SELECT pid FROM pg_stat_activity WHERE application_name LIKE "
 					+ "'cairn lock %' AND datname = current_database()", Integer.class);

@@ -62,6 +62,32 @@ class RunEventsTests {
 	}
 
 	@Test
+	void aRunAboutToApplyIsAnnouncedUnderTheLockBeforeItsFirstMigrationAndARunWithNothingToDoIsNot() {
+		MigrationListener announcer = new MigrationListener() {
+
+			@Override
+			public void beforeApplying(MigrationStatus status) {
+				Integer locks = jdbc().queryForObject("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'",
+						Integer.class);
+				RunEventsTests.this.events.add("before current=" + status.current() + " pending="
+						+ status.pending().stream().map(MigrationInfo::script).toList() + " locks=" + locks);
+			}
+
+			@Override
+			public void migrationApplied(MigrateResult.Applied applied) {
+				RunEventsTests.this.events.add("applied " + applied.script());
+			}
+
+		};
+		Migrator migrator = migrator("rollback-version-zero", announcer);
+		migrator.migrate();
+		migrator.migrate();
+		assertThat(this.events).containsExactly(
+				"before current=null pending=[0000_identities.sql, 0001_sessions.sql] locks=1",
+				"applied 0000_identities.sql", "applied 0001_sessions.sql");
+	}
+
+	@Test
 	void aBaselineAndARefusedBaselineAreReported() {
 		Migrator migrator = migrator("ops-baseline", this.recorder);
 		migrator.baseline("2");
