@@ -80,9 +80,14 @@ final class Runs {
 
 	MigrationException databaseFailure(Exception ex) {
 		String state = (ex instanceof SQLException sql) ? sql.getSQLState() : null;
-		return MigrationException.causedBy("Migration run against the database failed: " + ex.getMessage()
-				+ " (SQLSTATE " + state + "). Check that the database is reachable and that the migration user may "
-				+ "create and write " + this.history.displayName() + ".", ex);
+		String failed = "Migration run against the database failed: " + ex.getMessage() + " (SQLSTATE " + state + ").";
+		if ("28P01".equals(state)) {
+			return MigrationException.causedBy(failed + " Nothing was applied. The server refused the password: "
+					+ "check cairn.password when cairn.user is set, otherwise the application's "
+					+ "(spring.datasource.password, or the password in DATABASE_URL).", ex);
+		}
+		return MigrationException.causedBy(failed + " Check that the database is reachable and that the migration "
+				+ "user may create and write " + this.history.displayName() + ".", ex);
 	}
 
 	@FunctionalInterface

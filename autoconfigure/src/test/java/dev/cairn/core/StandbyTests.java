@@ -1,21 +1,12 @@
 package dev.cairn.core;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +14,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
+
+import dev.cairn.test.PrivateCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -35,128 +28,69 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Tag("slow")
 class StandbyTests {
 
+	private static PrivateCluster primary;
+
+	private static PrivateCluster standby;
+
 	@TempDir
-	static Path folder;
-
-	private static Path bin;
-
-	private static int primaryPort;
-
-	private static int standbyPort;
+	Path folder;
 
 	@BeforeAll
-	static void startPrimaryAndStandby() throws Exception {
-		bin = serverBinaries();
-		Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
-		primaryPort = freePort();
-		standbyPort = freePort();
-		run("initdb", "-D", folder.resolve("primary").toString(), "-A", "trust", "-U", "postgres", "--no-sync");
-		start("primary", primaryPort);
-		run("pg_basebackup", "-h", "127.0.0.1", "-p", String.valueOf(primaryPort), "-U", "postgres", "-D",
-				folder.resolve("standby").toString(), "-R", "-X", "stream");
-		start("standby", standbyPort);
+	static void startPrimaryAndStandby() {
+		primary = PrivateCluster.trusting();
+		standby = primary.standby();
 	}
 
 	@AfterAll
-	static void stopBoth() throws Exception {
-		for (String cluster : List.of("standby", "primary")) {
-			if (Files.exists(folder.resolve(cluster).resolve("postmaster.pid"))) {
-				run("pg_ctl", "-D", folder.resolve(cluster).toString(), "-m", "immediate", "-w", "stop");
-			}
+	static void stopBoth() {
+		if (standby != null) {
+			standby.close();
+		}
+		if (primary != null) {
+			primary.close();
 		}
 	}
 
 	@Test
 	void refusesTheStandbyBeforeTakingTheLockAndStartsOnItOnceThePrimaryIsUpToDate() throws Exception {
-		Path migrations = Files.createDirectories(folder.resolve("migrations"));
+		Path migrations = Files.createDirectories(this.folder.resolve("migrations"));
 		Files.writeString(migrations.resolve("001_accounts.sql"), "CREATE TABLE accounts (id bigint);\n");
-		assertThatExceptionOfType(MigrationException.class)
-			.isThrownBy(() -> migrator(standbyPort, migrations).migrate())
-			.withMessage("Cairn is connected to a read-only standby (server 127.0.0.1:" + standbyPort
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> migrator(standby, migrations).migrate())
+			.withMessage("Cairn is connected to a read-only standby (server 127.0.0.1:" + standby.port()
 					+ ", pg_is_in_recovery() is true), where nothing can be migrated. Nothing was applied. Point "
 					+ "cairn.url (or the application's DataSource) at the primary.");
-		assertThat(migrator(primaryPort, migrations).migrate().applied()).hasSize(1);
+		assertThat(migrator(primary, migrations).migrate().applied()).hasSize(1);
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (!standbyHasHistory()) {
+		while (!hasReplayedTheHistory()) {
 			assertThat(System.nanoTime()).as("the standby replays the history").isLessThan(deadline);
 			Thread.sleep(100);
 		}
-		MigrateResult onStandby = migrator(standbyPort, migrations).migrate();
+		MigrateResult onStandby = migrator(standby, migrations).migrate();
 		assertThat(onStandby.applied()).isEmpty();
 		assertThat(onStandby.currentVersion()).isEqualTo("1");
 	}
 
-	private static boolean standbyHasHistory() throws Exception {
-		try (Connection connection = DriverManager
-			.getConnection("jdbc:postgresql://127.0.0.1:" + standbyPort + "/postgres?user=postgres");
+	private static boolean hasReplayedTheHistory() throws Exception {
+		try (Connection connection = standby.connect("postgres");
 				Statement statement = connection.createStatement();
-				ResultSet result = statement.executeQuery("SELECT to_regclass('cairn_history') IS NOT NULL "
-						+ "AND EXISTS (SELECT 1 FROM pg_class WHERE relname = 'accounts')")) {
+				ResultSet result = statement.executeQuery("SELECT to_regclass('cairn_history') IS NOT NULL")) {
 			result.next();
-			return result.getBoolean(1) && hasRow(statement);
+			if (!result.getBoolean(1)) {
+				return false;
+			}
+			try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM cairn_history")) {
+				rows.next();
+				return rows.getInt(1) > 0;
+			}
 		}
 	}
 
-	private static boolean hasRow(Statement statement) throws Exception {
-		try (ResultSet result = statement.executeQuery("SELECT count(*) FROM cairn_history")) {
-			result.next();
-			return result.getInt(1) > 0;
-		}
-	}
-
-	private static Migrator migrator(int port, Path migrations) {
+	private static Migrator migrator(PrivateCluster cluster, Path migrations) {
 		PGSimpleDataSource dataSource = new PGSimpleDataSource();
-		dataSource.setUrl("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres");
+		dataSource.setUrl(cluster.url("postgres") + "?user=" + PrivateCluster.SUPERUSER);
 		return new Migrator(dataSource,
 				MigratorSettings.builder().locations(Instances.location(migrations)).lint(LintMode.OFF).build(),
 				MigrationListener.NONE, List.of());
-	}
-
-	private static void start(String cluster, int port) throws Exception {
-		run("pg_ctl", "-D", folder.resolve(cluster).toString(), "-l", folder.resolve(cluster + ".log").toString(), "-o",
-				"-p " + port + " -c listen_addresses=127.0.0.1 -k " + folder, "-w", "start");
-	}
-
-	private static Path serverBinaries() throws IOException {
-		try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-			return versions.map((version) -> version.resolve("bin"))
-				.filter((candidate) -> Files.isExecutable(candidate.resolve("initdb")))
-				.max(Comparator
-					.comparing((candidate) -> Integer.parseInt(candidate.getParent().getFileName().toString())))
-				.orElseThrow(() -> new IllegalStateException("No PostgreSQL server binaries (initdb) under "
-						+ "/usr/lib/postgresql: install the postgresql package (.ci/run does)."));
-		}
-		catch (java.nio.file.NoSuchFileException ex) {
-			throw new IllegalStateException("No PostgreSQL server binaries under /usr/lib/postgresql: install the "
-					+ "postgresql package (.ci/run does).", ex);
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static void run(String program, String... arguments) throws Exception {
-		List<String> command = new ArrayList<>();
-		if ("root".equals(System.getProperty("user.name"))) {
-			// initdb and the server refuse to run as root.
-			command.addAll(List.of("runuser", "-u", "postgres", "--"));
-		}
-		command.add(bin.resolve(program).toString());
-		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(folder.resolve(program + ".out").toFile())
-			.start();
-		if (!process.waitFor(2, TimeUnit.MINUTES)) {
-			process.destroyForcibly();
-			throw new IllegalStateException(program + " did not finish in 2 minutes");
-		}
-		if (process.exitValue() != 0) {
-			throw new IllegalStateException(
-					program + " failed: " + Files.readString(folder.resolve(program + ".out"), StandardCharsets.UTF_8));
-		}
 	}
 
 }
