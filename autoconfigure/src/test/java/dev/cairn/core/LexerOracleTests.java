@@ -103,7 +103,7 @@ class LexerOracleTests {
 		assertThat(disagreements).as("%d scripts of seed %d", count, seed).isEmpty();
 	}
 
-	private static String script(Random random) {
+	static String script(Random random) {
 		StringBuilder script = new StringBuilder();
 		if (random.nextInt(4) == 0) {
 			script.append(pick(random, "-- leading comment; with semicolon\n", "/* leading /* nested */ */\n", "\n\n",
