@@ -44,13 +44,11 @@ class TimeoutTests {
 			.isThrownBy(() -> migrator(migrations, MigratorSettings.builder().statementTimeout(Duration.ofMillis(300)))
 				.migrate())
 			.satisfies((ex) -> assertThat(ex.getSqlState()).isEqualTo("57014"))
-			.withMessage(
-					"""
-							Migration 001_slow.sql failed at line 2, column 1: canceling statement due to statement timeout \
-							(SQLSTATE 57014)
-							   2 | SELECT pg_sleep(5);
-							     | ^
-							Nothing from this migration was applied. It was cancelled: it ran longer than statement_timeout, 					or a session cancelled it. If it needs longer, raise cairn.statement-timeout (or the file's 					-- cairn:statement-timeout=<duration>), then restart.""");
+			.withMessage("Migration 001_slow.sql failed at line 2, column 1: canceling statement due to statement "
+					+ "timeout (SQLSTATE 57014)\n   2 | SELECT pg_sleep(5);\n     | ^\nNothing from this migration was "
+					+ "applied. It was cancelled: it ran longer than statement_timeout, or a session cancelled it. If "
+					+ "it needs longer, raise cairn.statement-timeout (or the file's -- "
+					+ "cairn:statement-timeout=<duration>), then restart.");
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 		assertThat(jdbc().queryForObject("SELECT to_regclass('slow') IS NULL", Boolean.class)).isTrue();
 		assertThat(jdbc().queryForObject("SELECT count(*) FROM cairn_history", Integer.class)).isZero();
