@@ -90,9 +90,16 @@ class HostileInputTests {
 		}
 		String schemaBefore = schema(this.database);
 		String historyBefore = history();
+		String dataBefore = data();
+		String historyTableBefore = historyTable(properties, "--schema-only");
+		String historyRowsBefore = historyTable(properties, "--data-only");
 		if (Boolean.parseBoolean(properties.getProperty("succeeds"))) {
 			MigrateResult result = new Migrator(this.database.dataSource(), settings.build()).migrate();
 			assertThat(result.migrations()).extracting(MigrationInfo::state).containsOnly(MigrationState.APPLIED);
+			if (!historyTableBefore.isEmpty()) {
+				assertThat(historyTable(properties, "--schema-only")).as("the history table's definition")
+					.isEqualTo(historyTableBefore);
+			}
 			return;
 		}
 		MigrationException failure = catchThrowableOfType(MigrationException.class,
@@ -107,6 +114,52 @@ class HostileInputTests {
 		expected.check(failure, folder);
 		assertThat(schema(this.database)).as("schema after the failed run").isEqualTo(schemaBefore);
 		assertThat(history()).as("history after the failed run").isEqualTo(historyBefore);
+		assertThat(data()).as("rows after the failed run").isEqualTo(dataBefore);
+		// A run creates its history table under the lock, before it reads the files, and
+		// leaves it (empty) when it then fails; a table that existed is never altered.
+		if (!historyTableBefore.isEmpty()) {
+			assertThat(historyTable(properties, "--schema-only"))
+				.as("the history table's definition after the failed run")
+				.isEqualTo(historyTableBefore);
+			assertThat(historyTable(properties, "--data-only")).as("the history table's rows after the failed run")
+				.isEqualTo(historyRowsBefore);
+		}
+	}
+
+	/**
+	 * Dumps every row outside the history table; sequence positions are left out, since
+	 * no rollback takes back a {@code nextval}.
+	 */
+	private String data() {
+		return PostgresClient.dump(this.database, "--data-only")
+			.lines()
+			.filter((line) -> !line.startsWith("SELECT pg_catalog.setval("))
+			.collect(java.util.stream.Collectors.joining("\n"));
+	}
+
+	/**
+	 * Dumps the history table the case configures (its definition, or its rows), or
+	 * nothing when it does not exist.
+	 */
+	private String historyTable(Properties properties, String what) {
+		String table = properties.getProperty("table", MigratorSettings.DEFAULT_TABLE);
+		String schema = properties.getProperty("schema");
+		String name = (schema != null && !table.contains(".")) ? schema + "." + table : table;
+		try {
+			if (Boolean.TRUE.equals(jdbc().queryForObject("SELECT to_regclass(?) IS NULL", Boolean.class, name))) {
+				return "";
+			}
+		}
+		catch (org.springframework.jdbc.BadSqlGrammarException ex) {
+			// A name that is not even a valid one names no table.
+			return "";
+		}
+		return PostgresClient
+			.run("pg_dump", what, "--no-owner", "--no-privileges", "-t", name, "-d", this.database.libpqUri())
+			.lines()
+			.filter((line) -> !line.startsWith("\\restrict") && !line.startsWith("\\unrestrict"))
+			.filter((line) -> !line.startsWith("SELECT pg_catalog.setval("))
+			.collect(java.util.stream.Collectors.joining("\n"));
 	}
 
 	@Test
