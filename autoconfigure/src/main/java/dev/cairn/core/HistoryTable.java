@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -183,7 +184,7 @@ final class HistoryTable {
 			while (result.next()) {
 				rows.add(new AppliedMigration(result.getInt(1), result.getString(2), result.getString(3),
 						type(result.getString(4), result.getInt(1)), result.getString(5), result.getString(6),
-						result.getString(7), result.getTimestamp(8).toInstant(), result.getInt(9),
+						result.getString(7), result.getObject(8, OffsetDateTime.class).toInstant(), result.getInt(9),
 						result.getBoolean(10), (Integer) result.getObject(11)));
 			}
 		}
