@@ -1,11 +1,17 @@
 package dev.cairn.core;
 
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.cairn.test.TestDatabase;
@@ -76,6 +82,64 @@ class PipelineTests {
 					String.join(",", java.util.stream.IntStream.rangeClosed(1, 30).mapToObj(String::valueOf).toList()));
 		assertThat(result.status().migrations()).allMatch((m) -> m.state() == MigrationState.APPLIED
 				&& m.installedOn() != null && "postgres".equals(m.installedBy()) == isPostgres());
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aLockTimeoutInTheMiddleOfAGroupRetriesThatFileAloneAndKeepsTheOnesBeforeIt(CapturedOutput output)
+			throws Exception {
+		JdbcTemplate jdbc = new JdbcTemplate(this.database.dataSource());
+		jdbc.execute("CREATE TABLE accounts (id int PRIMARY KEY)");
+		Migrator migrator = new Migrator(this.database.dataSource(),
+				MigratorSettings.builder()
+					.locations("classpath:scenarios/pipeline-lock-timeout")
+					.lockTimeout(Duration.ofMillis(300))
+					.lockRetries(1)
+					.build(),
+				this.listener, List.of());
+		try (Connection report = this.database.connect(); Statement statement = report.createStatement()) {
+			report.setAutoCommit(false);
+			statement.execute("SELECT count(*) FROM accounts");
+			assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator::migrate)
+				.withMessageStartingWith("""
+						Migration 002_accounts_note.sql failed at line 2, column 1: canceling statement due to lock \
+						timeout (SQLSTATE 55P03)
+						   2 | ALTER TABLE accounts ADD COLUMN note text;
+						     | ^
+						It waited for a lock longer than lock_timeout 2 time(s).""")
+				.withMessageContaining("Nothing from this migration was applied; the 1 migration(s) applied before "
+						+ "it in this run stay applied.");
+			report.rollback();
+		}
+		assertThat(output).containsOnlyOnce("Migration 002_accounts_note.sql gave up waiting for a lock after "
+				+ "lock_timeout 300 ms (attempt 1 of 2");
+		assertThat(jdbc.queryForList("SELECT script FROM cairn_history ORDER BY installed_rank", String.class))
+			.containsExactly("001_audit.sql");
+		assertThat(this.applied).containsExactly("001_audit.sql");
+		assertThat(jdbc.queryForObject(
+				"SELECT to_regclass('after_the_wait') IS NULL AND to_regclass('audit') " + "IS NOT NULL",
+				Boolean.class))
+			.isTrue();
+		assertThat(jdbc.queryForObject("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+				+ "'accounts' AND column_name = 'note'", Integer.class))
+			.isZero();
+	}
+
+	@Test
+	void aGroupWhoseLockSessionEndsCommitsNothingMore() {
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator("pipeline-lost-lock")::migrate)
+			.withMessage("Lost the migration lock before recording 002_end_the_lock_session.sql: the lock's session "
+					+ "ended (was it terminated?). Nothing of 002_end_the_lock_session.sql was committed, so that two "
+					+ "instances never migrate at once. Restart to continue.");
+		JdbcTemplate jdbc = new JdbcTemplate(this.database.dataSource());
+		assertThat(jdbc.queryForList("SELECT script FROM cairn_history ORDER BY installed_rank", String.class))
+			.containsExactly("001_before.sql");
+		assertThat(jdbc.queryForObject(
+				"SELECT to_regclass('before_the_loss') IS NOT NULL AND "
+						+ "to_regclass('never_committed') IS NULL AND to_regclass('after_the_loss') IS NULL",
+				Boolean.class))
+			.isTrue();
+		assertThat(this.applied).containsExactly("001_before.sql");
 	}
 
 	@Test
