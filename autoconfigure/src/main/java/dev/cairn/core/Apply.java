@@ -3,6 +3,7 @@ package dev.cairn.core;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -39,10 +40,16 @@ final class Apply {
 		List<LockedRun.ParsedCallback> callbacks = LockedRun.ParsedCallback.of(callbackFiles);
 		try {
 			run.callbacks(callbacks, SqlCallback.Event.BEFORE_MIGRATE);
-			for (int i = 0; i < scripts.size(); i++) {
+			for (int i = 0; i < scripts.size();) {
+				int end = callbacks.isEmpty() ? Pipeline.groupEnd(plan.pending(), scripts, i) : i;
+				if (end > i) {
+					i += applyGroup(run, plan.pending().subList(i, end), scripts.subList(i, end));
+					continue;
+				}
 				run.callbacks(callbacks, SqlCallback.Event.BEFORE_EACH_MIGRATE);
 				run.record(run.executor.apply(plan.pending().get(i), scripts.get(i), run.done.size()), true);
 				run.callbacks(callbacks, SqlCallback.Event.AFTER_EACH_MIGRATE);
+				i++;
 			}
 			run.callbacks(callbacks, SqlCallback.Event.AFTER_MIGRATE);
 		}
@@ -50,6 +57,17 @@ final class Apply {
 			afterError(run, callbacks, ex);
 			throw ex;
 		}
+	}
+
+	private static int applyGroup(LockedRun run, List<ResolvedMigration> group, List<@Nullable SqlScript> scripts)
+			throws SQLException {
+		List<SqlScript> files = new ArrayList<>();
+		scripts.forEach((script) -> files.add(Objects.requireNonNull(script)));
+		int rankBefore = 0;
+		for (AppliedMigration row : run.rows) {
+			rankBefore = Math.max(rankBefore, row.installedRank());
+		}
+		return run.executor.applyGroup(group, files, run.done.size(), rankBefore, (row) -> run.record(row, true));
 	}
 
 	/**

@@ -7,8 +7,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,8 @@ final class HistoryTable {
 	private static final String UNDEFINED_TABLE = "42P01";
 
 	private static final String UNDEFINED_COLUMN = "42703";
+
+	static final String NOT_NULL_VIOLATION = "23502";
 
 	private final @Nullable String schema;
 
@@ -174,16 +178,31 @@ final class HistoryTable {
 		}
 	}
 
+	/**
+	 * Reads the rows above an installed rank, such as the ones a pipelined group of
+	 * migrations committed.
+	 * @param connection the connection
+	 * @param rank the highest rank not to read
+	 * @return the rows in installed order
+	 */
+	List<AppliedMigration> readAfter(Connection connection, int rank) throws SQLException {
+		return read(connection, " WHERE installed_rank > " + rank);
+	}
+
 	private List<AppliedMigration> read(Connection connection) throws SQLException {
+		return read(connection, "");
+	}
+
+	private List<AppliedMigration> read(Connection connection, String where) throws SQLException {
 		String sql = "SELECT installed_rank, version, description, type, script, checksum, installed_by, "
-				+ "installed_on, execution_ms, success, statements_done FROM " + this.qualified
+				+ "installed_on, execution_ms, success, statements_done FROM " + this.qualified + where
 				+ " ORDER BY installed_rank";
 		List<AppliedMigration> rows = new ArrayList<>();
 		try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
 			while (result.next()) {
 				rows.add(new AppliedMigration(result.getInt(1), result.getString(2), result.getString(3),
 						type(result.getString(4), result.getInt(1)), result.getString(5), result.getString(6),
-						result.getString(7), result.getTimestamp(8).toInstant(), result.getInt(9),
+						result.getString(7), result.getObject(8, OffsetDateTime.class).toInstant(), result.getInt(9),
 						result.getBoolean(10), (Integer) result.getObject(11)));
 			}
 		}
@@ -282,6 +301,36 @@ final class HistoryTable {
 						row.success(), row.statementsDone());
 			}
 		}
+	}
+
+	/**
+	 * Returns an {@code INSERT} of a successful migration's row, with its values written
+	 * into the text so that it can go in a JDBC batch with the migration, and with its
+	 * {@code execution_ms} measured by the server from the start of the transaction. When
+	 * the given session no longer holds the migration lock, its rank is {@code NULL}, so
+	 * that the insert fails ({@link #NOT_NULL_VIOLATION}) and the transaction it is part
+	 * of can never commit.
+	 * @param row the row's values; its {@code executionMs} is not used
+	 * @param lock the migration lock
+	 * @return the statement
+	 */
+	String insertInTransaction(Row row, AdvisoryLock lock) {
+		boolean text = this.keepsText && row.appliedText() != null;
+		return "INSERT INTO " + this.qualified + " (installed_rank, version, description, type, script, checksum, "
+				+ "execution_ms, success, statements_done" + (text ? ", applied_text" : "") + ") SELECT CASE WHEN "
+				+ lock.heldCondition() + " THEN coalesce(max(installed_rank), 0) + 1 END, " + literal(row.version())
+				+ ", " + literal(row.description()) + ", " + literal(row.type().name()) + ", " + literal(row.script())
+				+ ", " + literal(row.checksum()) + ", (extract(epoch FROM clock_timestamp() - now()) * 1000)::integer, "
+				+ "true, NULL" + (text ? ", decode('" + HexFormat.of().formatHex(row.appliedText()) + "', 'hex')" : "")
+				+ " FROM " + this.qualified;
+	}
+
+	/**
+	 * Writes a value as an escape string constant, which reads the same whatever
+	 * {@code standard_conforming_strings} is.
+	 */
+	private static String literal(@Nullable String value) {
+		return (value != null) ? "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'" : "NULL";
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -61,11 +63,8 @@ final class MigrationExecutor {
 	 */
 	@Nullable AppliedMigration apply(ResolvedMigration migration, @Nullable SqlScript script, int appliedBefore)
 			throws SQLException {
-		Entry entry = new Entry(migration, migration.type(), migration.script(), migration.checksum(),
-				(this.settings.keepAppliedText() && migration.java() == null) ? migration.text() : null);
-		String consequence = "Nothing from this migration was applied" + ((appliedBefore > 0)
-				? "; the " + appliedBefore + " migration(s) applied before it in this run stay " + "applied" : "")
-				+ ".";
+		Entry entry = entry(migration);
+		String consequence = consequence(appliedBefore);
 		String fix = "Fix the " + ((script != null) ? "file" : "migration") + " and restart.";
 		JavaMigration java = migration.java();
 		if (java != null) {
@@ -73,6 +72,114 @@ final class MigrationExecutor {
 		}
 		return script.transactional() ? inTransaction(entry, script, null, consequence, fix)
 				: statementByStatement(entry, script, 0);
+	}
+
+	/**
+	 * Applies consecutive transactional migrations in one round trip (a
+	 * {@link Pipeline}), each in its own transaction with its history row, and reads back
+	 * the rows that were committed. When one fails, the ones before it stay applied and
+	 * are recorded, and the failure names its file, line and column as {@link #apply}
+	 * does; one that gave up after {@code lock_timeout} is retried alone, with the pauses
+	 * and budget of any retry.
+	 * @param group the migrations, as {@link Pipeline#groupEnd} grouped them
+	 * @param scripts their parsed files
+	 * @param appliedBefore how many migrations this run applied before them
+	 * @param rankBefore the highest installed rank in the history before them
+	 * @param applied told about each row committed, in order
+	 * @return how many of the group were applied: all of them, or fewer when one was
+	 * retried alone, after which the caller goes on with the next
+	 */
+	int applyGroup(List<ResolvedMigration> group, List<SqlScript> scripts, int appliedBefore, int rankBefore,
+			Consumer<AppliedMigration> applied) throws SQLException {
+		Duration lockTimeout = this.session.lockTimeout(scripts.get(0));
+		Pipeline pipeline = Pipeline.start();
+		List<String> reset = this.session.resetSession();
+		for (int i = 0; i < group.size(); i++) {
+			pipeline.add(i, this.session.timeouts(scripts.get(i), "SET LOCAL "), scripts.get(i), reset, this.history
+				.insertInTransaction(entry(group.get(i)).row(System.nanoTime(), true, null), this.lock));
+		}
+		long start = System.nanoTime();
+		this.connection.setAutoCommit(true);
+		StatementRunner.Failure failure = null;
+		try {
+			this.statements.runBatch(pipeline.batch(), lockTimeout);
+		}
+		catch (StatementRunner.Failure ex) {
+			failure = ex;
+			if (!this.connection.isClosed()) {
+				try {
+					this.statements.execute(List.of("ROLLBACK"));
+				}
+				catch (SQLException rollback) {
+					ex.addSuppressed(rollback);
+				}
+			}
+		}
+		List<AppliedMigration> rows;
+		try {
+			rows = this.history.readAfter(this.connection.isClosed() ? this.lock.connection() : this.connection,
+					rankBefore);
+		}
+		catch (SQLException ex) {
+			if (failure == null) {
+				throw ex;
+			}
+			failure.addSuppressed(ex);
+			throw MigrationFailure.of(group.get(0).script(), null, null, failure.getCause(), 0,
+					"The connection was lost while " + group.get(0).script() + " and the " + (group.size() - 1)
+							+ " migration(s) after it ran, each in its own transaction; "
+							+ "the history table shows which of them committed.",
+					"Restart to continue.");
+		}
+		rows.forEach(applied);
+		int failed = rows.size();
+		if (failure == null || failed >= group.size()) {
+			return rows.size();
+		}
+		ResolvedMigration migration = group.get(failed);
+		SqlScript script = scripts.get(failed);
+		Entry entry = entry(migration);
+		String consequence = consequence(appliedBefore + failed);
+		String fix = "Fix the file and restart.";
+		SQLException cause = failure.getCause();
+		if (HistoryTable.NOT_NULL_VIOLATION.equals(cause.getSQLState()) && pipeline.owner(failure.index()) == failed
+				&& pipeline.statement(failure.index()) < 0 && !this.lock.isHeld(this.connection)) {
+			throw lostLock(entry);
+		}
+		if (failure.isLockTimeout()) {
+			if (!this.statements.retryAfter(entry.script(), 0, start, lockTimeout, cause)) {
+				throw MigrationFailure.of(entry.script(), script, statementOf(pipeline, failure, failed, script), cause,
+						0, consequence, fix);
+			}
+			applied.accept(Objects.requireNonNull(inTransaction(entry, script, null, consequence, fix, 1, start)));
+			return failed + 1;
+		}
+		if (pipeline.owner(failure.index()) == failed || this.connection.isClosed()) {
+			throw MigrationFailure.of(entry.script(), script, statementOf(pipeline, failure, failed, script), cause, 0,
+					consequence, fix);
+		}
+		// pgjdbc's message did not say which statement failed (a translated message):
+		// alone, the migration fails again where it failed, and says so exactly.
+		applied.accept(Objects.requireNonNull(inTransaction(entry, script, null, consequence, fix, 0, start)));
+		return failed + 1;
+	}
+
+	private static @Nullable SqlStatement statementOf(Pipeline pipeline, StatementRunner.Failure failure, int migration,
+			SqlScript script) {
+		int statement = pipeline.statement(failure.index());
+		return (pipeline.owner(failure.index()) == migration && statement >= 0) ? script.statements().get(statement)
+				: null;
+	}
+
+	private Entry entry(ResolvedMigration migration) {
+		return new Entry(migration, migration.type(), migration.script(), migration.checksum(),
+				(this.settings.keepAppliedText() && migration.java() == null) ? migration.text() : null);
+	}
+
+	private static String consequence(int appliedBefore) {
+		return "Nothing from this migration was applied" + ((appliedBefore > 0)
+				? "; the " + appliedBefore + " migration(s) applied before it in this run stay " + "applied" : "")
+				+ ".";
 	}
 
 	/**
@@ -129,10 +236,14 @@ final class MigrationExecutor {
 
 	private @Nullable AppliedMigration inTransaction(Entry entry, @Nullable SqlScript script, @Nullable JavaBody java,
 			String consequence, String fix) throws SQLException {
+		return inTransaction(entry, script, java, consequence, fix, 0, System.nanoTime());
+	}
+
+	private @Nullable AppliedMigration inTransaction(Entry entry, @Nullable SqlScript script, @Nullable JavaBody java,
+			String consequence, String fix, int firstTry, long firstAttempt) throws SQLException {
 		this.session.resetSession();
 		Duration lockTimeout = this.session.lockTimeout(script);
-		long firstAttempt = System.nanoTime();
-		for (int attempt = 0;; attempt++) {
+		for (int attempt = firstTry;; attempt++) {
 			long start = System.nanoTime();
 			this.connection.setAutoCommit(false);
 			try {

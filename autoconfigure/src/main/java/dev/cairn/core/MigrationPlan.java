@@ -3,6 +3,7 @@ package dev.cairn.core;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,7 @@ final class MigrationPlan {
 		List<MigrationInfo> repeatables = new ArrayList<>();
 		List<ResolvedMigration> pending = new ArrayList<>();
 		List<MigrationStatus.Problem> problems = new ArrayList<>();
+		Map<ResolvedMigration, MigrationInfo> infos = new IdentityHashMap<>();
 		for (ResolvedMigration migration : resolved) {
 			if (migration.repeatable()) {
 				AppliedMigration row = lastRepeatable.remove(migration.description());
@@ -101,12 +103,15 @@ final class MigrationPlan {
 				if (changed) {
 					pending.add(migration);
 				}
-				repeatables.add(info(migration, row, changed ? MigrationState.PENDING : MigrationState.APPLIED));
+				MigrationInfo info = info(migration, row, changed ? MigrationState.PENDING : MigrationState.APPLIED);
+				infos.put(migration, info);
+				repeatables.add(info);
 				continue;
 			}
 			AppliedMigration row = lastByVersion.remove(migration.version());
 			MigrationState state = stateOf(migration, row, baseline, highestApplied);
 			MigrationInfo info = info(migration, row, state);
+			infos.put(migration, info);
 			switch (state) {
 				case PENDING -> {
 					if (target == null || migration.version().compareTo(target) <= 0) {
@@ -169,21 +174,17 @@ final class MigrationPlan {
 			}
 			repeatables.add(info);
 		}
-		List<MigrationInfo> all = new ArrayList<>(versioned.values());
-		all.sort((a, b) -> MigrationVersion.parse(a.version()).compareTo(MigrationVersion.parse(b.version())));
+		List<Map.Entry<MigrationVersion, MigrationInfo>> byVersion = new ArrayList<>(versioned.entrySet());
+		byVersion.sort(Map.Entry.comparingByKey());
+		List<MigrationInfo> all = new ArrayList<>(byVersion.size() + repeatables.size());
+		byVersion.forEach((entry) -> all.add(entry.getValue()));
 		repeatables.sort((a, b) -> a.description().compareTo(b.description()));
 		all.addAll(repeatables);
 		pending.sort((a, b) -> (a.repeatable() || b.repeatable()) ? Boolean.compare(a.repeatable(), b.repeatable())
 				: a.version().compareTo(b.version()));
 		List<MigrationInfo> pendingInfo = new ArrayList<>();
 		for (ResolvedMigration migration : pending) {
-			for (MigrationInfo info : all) {
-				if (info.script().equals(migration.script()) && Objects.equals(info.version(),
-						(migration.version() != null) ? migration.version().toString() : null)) {
-					pendingInfo.add(info);
-					break;
-				}
-			}
+			pendingInfo.add(infos.get(migration));
 		}
 		return new MigrationPlan(pending, new MigrationStatus(all, pendingInfo, problems,
 				(highestApplied != null) ? highestApplied.toString() : null));

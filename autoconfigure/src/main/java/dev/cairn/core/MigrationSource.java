@@ -17,7 +17,6 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.Resource;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * Finds the migration files in the configured locations and refuses anything it cannot
@@ -35,7 +34,7 @@ final class MigrationSource {
 	MigrationSource(List<String> locations, List<JavaMigration> javaMigrations, @Nullable ClassLoader classLoader) {
 		this.locations = locations;
 		this.javaMigrations = javaMigrations;
-		this.folders = new MigrationLocations(new PathMatchingResourcePatternResolver(classLoader));
+		this.folders = new MigrationLocations(classLoader);
 	}
 
 	/**
@@ -60,22 +59,20 @@ final class MigrationSource {
 		Set<String> seen = new HashSet<>();
 		Map<ResolvedMigration, String> places = new IdentityHashMap<>();
 		for (String location : this.locations) {
-			List<String> roots = this.folders.roots(location);
 			MigrationLocations.Listing listing = this.folders.scan(location);
-			for (Resource resource : listing.files()) {
-				if (!seen.add(MigrationLocations.uri(resource))) {
+			for (MigrationLocations.Found found : listing.files()) {
+				if (!seen.add(found.uri())) {
 					continue;
 				}
-				SqlCallback.Event event = SqlCallback.eventOf(String.valueOf(resource.getFilename()));
+				String name = found.name();
+				SqlCallback.Event event = SqlCallback.eventOf(name);
 				if (event != null) {
-					String name = resource.getFilename();
 					callbacks.add(new SqlCallback(event, name, location,
-							MigrationText.decode(bytes(resource, name, location), name)));
+							MigrationText.decode(bytes(found.resource(), name, location), name)));
 					continue;
 				}
-				ResolvedMigration migration = read(resource, location,
-						listing.confs().get(MigrationLocations.uri(resource)));
-				String subfolder = MigrationLocations.subfolder(MigrationLocations.uri(resource), roots);
+				ResolvedMigration migration = read(found.resource(), name, location, listing.confs().get(found.uri()));
+				String subfolder = MigrationLocations.subfolder(found.uri(), listing.roots());
 				places.put(migration, subfolder.isEmpty() ? location : location.replaceAll("/+$", "") + subfolder);
 				if (migration.repeatable()) {
 					putUnique(repeatables, migration.description(), migration, "repeatable migration", places);
@@ -150,12 +147,8 @@ final class MigrationSource {
 		}
 	}
 
-	private static ResolvedMigration read(Resource resource, String location, @Nullable Resource confFile) {
-		String name = resource.getFilename();
-		if (name == null) {
-			throw new MigrationException(
-					"A resource in " + location + " has no file name: " + resource + ". Remove it from the location.");
-		}
+	private static ResolvedMigration read(Resource resource, String name, String location,
+			@Nullable Resource confFile) {
 		MigrationFileName parsed = MigrationFileName.parse(name, location);
 		byte[] bytes = bytes(resource, name, location);
 		String text = MigrationText.decode(bytes, name);

@@ -28,6 +28,8 @@ final class MigrationText {
 	 */
 	static final int MAX_KEPT_BYTES = 1 << 20;
 
+	private static final MessageDigest SHA256 = newSha256();
+
 	private MigrationText() {
 	}
 
@@ -153,6 +155,17 @@ final class MigrationText {
 	}
 
 	private static MessageDigest sha256() {
+		// Looking the algorithm up among the providers costs more than digesting a
+		// small file; a clone does not look it up.
+		try {
+			return (MessageDigest) SHA256.clone();
+		}
+		catch (CloneNotSupportedException ex) {
+			return newSha256();
+		}
+	}
+
+	private static MessageDigest newSha256() {
 		try {
 			return MessageDigest.getInstance("SHA-256");
 		}

@@ -86,6 +86,41 @@ final class StatementRunner {
 	}
 
 	/**
+	 * Sends SQL that carries its own transactions ({@code BEGIN} … {@code COMMIT}) as one
+	 * JDBC batch in autocommit, in one round trip (pgjdbc adds one for every few hundred
+	 * entries), watched for lock waits. The server skips everything after a failed entry.
+	 * @param batch the statements
+	 * @param lockTimeout the {@code lock_timeout} they run with, for the watcher
+	 * @throws Failure with the index of the entry that failed, or {@code -1} when
+	 * pgjdbc's message does not say
+	 */
+	void runBatch(List<String> batch, Duration lockTimeout) throws Failure {
+		this.watcher.start(lockTimeout, null);
+		try (Statement statement = newStatement()) {
+			for (String sql : batch) {
+				statement.addBatch(sql);
+			}
+			statement.executeBatch();
+		}
+		catch (BatchUpdateException ex) {
+			SQLException cause = (ex.getNextException() != null) ? ex.getNextException() : ex;
+			if (LOCK_NOT_AVAILABLE.equals(cause.getSQLState())) {
+				this.watcher.note(cause);
+			}
+			throw new Failure(cause, BatchEntries.failedEntry(String.valueOf(ex.getMessage()), batch), 0);
+		}
+		catch (SQLException ex) {
+			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
+				this.watcher.note(ex);
+			}
+			throw new Failure(ex, -1, 0);
+		}
+		finally {
+			this.watcher.stop();
+		}
+	}
+
+	/**
 	 * Runs one statement in autocommit, retrying it after {@code lock_timeout} with a
 	 * jittered, growing pause.
 	 * @param statement the statement

@@ -1,0 +1,1 @@
+CREATE TABLE after_the_failure (id int);

@@ -1,0 +1,1 @@
+INSERT INTO accounts VALUES (5, 'fifth');

@@ -1,0 +1,1 @@
+CREATE TABLE before_the_loss (id int);
