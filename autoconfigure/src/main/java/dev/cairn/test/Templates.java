@@ -80,6 +80,8 @@ final class Templates {
 
 	private final int poolSize;
 
+	private final String strategy;
+
 	private final Map<String, TemplateRecipe> complete = new ConcurrentHashMap<>();
 
 	private final Map<String, Pool> pools = new ConcurrentHashMap<>();
@@ -99,8 +101,13 @@ final class Templates {
 	private Templates(TestServer server, int poolSize) throws SQLException {
 		this.server = server;
 		this.poolSize = poolSize;
+		String strategy = System.getProperty("cairn.test.clone-strategy", "FILE_COPY").strip().toUpperCase(Locale.ROOT);
+		if (!strategy.equals("FILE_COPY") && !strategy.equals("WAL_LOG")) {
+			throw new SQLException("cairn.test.clone-strategy is '" + strategy + "'; use FILE_COPY or WAL_LOG");
+		}
 		this.keeper = server.connect();
 		this.major = Integer.parseInt(single(this.keeper, "SELECT current_setting('server_version_num')")) / 10000;
+		this.strategy = (this.major >= 15) ? " STRATEGY " + strategy : "";
 		int candidate = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
 		for (int tries = 1; !tryLock(this.keeper, OWNER_LOCK, candidate); tries++) {
 			if (tries == 10) {
@@ -318,10 +325,11 @@ final class Templates {
 	private String createClone(Connection connection, String template) throws SQLException {
 		String name = CLONE_PREFIX + ProcessHandle.current().pid() + "_" + Integer.toHexString(this.owner) + "_"
 				+ this.sequence.incrementAndGet();
-		// WAL_LOG, the default since 15, copies block by block and serialises concurrent
-		// clones; FILE_COPY copies the files.
-		execute(connection, "CREATE DATABASE " + name + " TEMPLATE " + template
-				+ ((this.major >= 15) ? " STRATEGY FILE_COPY" : ""));
+		// WAL_LOG, the server's default since 15, copies block by block through the WAL
+		// and
+		// serialises concurrent clones; FILE_COPY copies the files, at the price of two
+		// checkpoints.
+		execute(connection, "CREATE DATABASE " + name + " TEMPLATE " + template + this.strategy);
 		return name;
 	}
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Template databases and their clones on a real server: built once, keyed by what decides
@@ -210,6 +211,34 @@ class TemplatesTests {
 		finally {
 			templates.drop(clone);
 			templates.close();
+		}
+	}
+
+	@Test
+	void clonesWithWalLogWhenAskedAndRefusesAnUnknownStrategy() throws Exception {
+		System.setProperty("cairn.test.clone-strategy", "wal_log");
+		Templates walLog;
+		try {
+			walLog = Templates.connect(server, 0);
+		}
+		finally {
+			System.clearProperty("cairn.test.clone-strategy");
+		}
+		try {
+			String clone = walLog.take(walLog.template(recipe("classpath:scenarios/valid")));
+			assertThat(query(clone, "SELECT count(*) FROM users")).containsExactly("2");
+			walLog.drop(clone);
+		}
+		finally {
+			walLog.close();
+		}
+		System.setProperty("cairn.test.clone-strategy", "copy");
+		try {
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> Templates.connect(server, 0))
+				.withMessage("cairn.test.clone-strategy is 'COPY'; use FILE_COPY or WAL_LOG");
+		}
+		finally {
+			System.clearProperty("cairn.test.clone-strategy");
 		}
 	}
 

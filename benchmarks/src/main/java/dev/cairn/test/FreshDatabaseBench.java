@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import dev.cairn.core.LintMode;
 import dev.cairn.core.MigrationListener;
 import dev.cairn.core.Migrator;
 import dev.cairn.core.MigratorSettings;
@@ -71,21 +72,27 @@ public final class FreshDatabaseBench {
 		MigratorSettings settings = MigratorSettings.builder()
 			.locations("filesystem:" + folder)
 			.placeholders(Map.of("bench", Long.toString(System.nanoTime())))
+			.lint(LintMode.OFF)
 			.build();
 		TemplateRecipe recipe = new TemplateRecipe(settings, List.of());
 		Templates pooled = Templates.connect(this.server, 2);
 		Templates direct = Templates.connect(this.server, 0);
+		System.setProperty("cairn.test.clone-strategy", "WAL_LOG");
+		Templates walLog = Templates.connect(this.server, 0);
+		System.clearProperty("cairn.test.clone-strategy");
 		try {
 			long started = System.nanoTime();
 			String template = direct.template(recipe);
 			double build = (System.nanoTime() - started) / 1e6;
 			log("%s: built the template in %.0f ms", label, build);
 			pooled.template(recipe);
+			walLog.template(recipe);
 			pooled.drop(pooled.take(template));
 			Thread.sleep(500);
 			List<Double> migrate = new ArrayList<>();
 			List<Double> clonePooled = new ArrayList<>();
 			List<Double> cloneDirect = new ArrayList<>();
+			List<Double> cloneWalLog = new ArrayList<>();
 			List<Double> plain = new ArrayList<>();
 			for (int round = 0; round < this.rounds; round++) {
 				if (round < this.migrateRounds) {
@@ -96,12 +103,19 @@ public final class FreshDatabaseBench {
 				pause();
 				cloneDirect.add(timed(() -> direct.take(template), direct::drop));
 				pause();
+				cloneWalLog.add(timed(() -> walLog.take(template), walLog::drop));
+				pause();
 				plain.add(timed(this::createEmpty, this::dropNow));
 				pause();
 			}
+			List<Double> backToBack50 = backToBack(pooled, template, 50);
+			List<Double> backToBack10 = backToBack(pooled, template, 10);
 			row(table, label, "(a) create empty + Cairn migrate", migrate);
-			row(table, label, "(b) clone the template, pool of 2 made ahead", clonePooled);
-			row(table, label, "(b) clone the template, no pool (CREATE DATABASE … TEMPLATE, FILE_COPY)", cloneDirect);
+			row(table, label, "(b) pool of 2, a take every ~0.5 s (between the other measurements)", clonePooled);
+			row(table, label, "(b) pool of 2, back-to-back tests of 50 ms", backToBack50);
+			row(table, label, "(b) pool of 2, back-to-back tests of 10 ms", backToBack10);
+			row(table, label, "(b) clone the template, no pool, STRATEGY FILE_COPY", cloneDirect);
+			row(table, label, "(b) clone the template, no pool, STRATEGY WAL_LOG", cloneWalLog);
 			row(table, label, "(c) plain CREATE DATABASE, empty", plain);
 			table.append("| ")
 				.append(label)
@@ -113,7 +127,19 @@ public final class FreshDatabaseBench {
 		finally {
 			pooled.close();
 			direct.close();
+			walLog.close();
 		}
+	}
+
+	/** Takes clones one after another, as consecutive tests of a given length would. */
+	private List<Double> backToBack(Templates pooled, String template, long testMillis) throws Exception {
+		Thread.sleep(1000);
+		List<Double> waits = new ArrayList<>();
+		for (int i = 0; i < this.rounds; i++) {
+			waits.add(timed(() -> pooled.take(template), pooled::drop));
+			Thread.sleep(testMillis);
+		}
+		return waits;
 	}
 
 	private double migrateEmpty(MigratorSettings settings) throws Exception {
