@@ -292,6 +292,20 @@ public final class Migrator {
 	}
 
 	/**
+	 * Returns a digest of everything that decides the schema {@link #migrate()} builds on
+	 * an empty database: each migration's name, version, type and checksum (a Java
+	 * migration's class name and declared checksum), each callback file's text, and the
+	 * settings that change what runs (table, schema, target, baseline, placeholders). Two
+	 * migrators with one fingerprint build the same schema, so a database migrated by one
+	 * can stand in for the other's; the test support keys its template databases by it.
+	 * @return the hex SHA-256 digest
+	 * @throws MigrationException if the migrations cannot be resolved
+	 */
+	public String fingerprint() {
+		return Fingerprint.of(this.source.resolveAll(), this.settings);
+	}
+
+	/**
 	 * Returns the settings this migrator runs with.
 	 * @return the settings
 	 */

@@ -187,6 +187,23 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 		return dataSource().getConnection();
 	}
 
+	/**
+	 * Returns a JDBC URL of the server the tests use, credentials in its query: what
+	 * {@link TestServer} takes in {@code cairn.test.url}.
+	 * @return the URL
+	 */
+	public static String serverUrl() {
+		Server server = server();
+		StringBuilder url = new StringBuilder(server.adminUrl());
+		if (server.username() != null && !server.adminUrl().contains("user=")) {
+			url.append(url.indexOf("?") < 0 ? '?' : '&').append("user=").append(server.username());
+		}
+		if (server.password() != null && !server.adminUrl().contains("password=")) {
+			url.append(url.indexOf("?") < 0 ? '?' : '&').append("password=").append(server.password());
+		}
+		return url.toString();
+	}
+
 	private void admin(String sql) {
 		Server server = server();
 		try (Connection connection = server.connectAdmin(); Statement statement = connection.createStatement()) {

@@ -59,6 +59,10 @@ public final class Bench {
 			RunOne.main(List.of(args).subList(1, args.length));
 			return;
 		}
+		if (args.length > 0 && args[0].equals("fresh")) {
+			fresh(List.of(args).subList(1, args.length));
+			return;
+		}
 		if (args.length > 0 && args[0].equals("stall")) {
 			Stall.main(List.of(args).subList(1, args.length));
 			return;
@@ -68,6 +72,38 @@ public final class Bench {
 			.toAbsolutePath()
 			.getParent();
 		new Bench(options, home).run();
+	}
+
+	/**
+	 * {@code fresh [--rounds R] [--migrate-rounds M] [--server URL] [--user NAME]}: a
+	 * fresh database per test for the sample app's migrations and for 350 generated ones,
+	 * by migrating, by cloning the template, and by a plain {@code CREATE DATABASE}.
+	 */
+	private static void fresh(List<String> args) throws Exception {
+		int rounds = 40;
+		int migrateRounds = 10;
+		String server = "jdbc:postgresql://127.0.0.1:5432/";
+		String user = "postgres";
+		for (int i = 0; i < args.size(); i++) {
+			switch (args.get(i)) {
+				case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
+				case "--migrate-rounds" -> migrateRounds = Integer.parseInt(args.get(++i));
+				case "--server" -> server = args.get(++i);
+				case "--user" -> user = args.get(++i);
+				default -> throw new IllegalArgumentException("Unknown option " + args.get(i)
+						+ "; use fresh [--rounds R] [--migrate-rounds M] [--server URL] [--user NAME]");
+			}
+		}
+		Path home = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0])
+			.toAbsolutePath()
+			.getParent();
+		Map<String, Path> corpora = new LinkedHashMap<>();
+		corpora.put("sample app (6)",
+				home.getParent().getParent().resolve("sample-app/src/main/resources/db/migrations").normalize());
+		corpora.put("generated (350)", Corpus.generate(home.resolve("corpus"), 350).cairn());
+		String table = dev.cairn.test.FreshDatabaseBench.run(server, user, corpora, rounds, migrateRounds);
+		System.out.println(table);
+		Files.writeString(home.resolve("fresh-databases.md"), table, StandardCharsets.UTF_8);
 	}
 
 	private void run() throws Exception {
