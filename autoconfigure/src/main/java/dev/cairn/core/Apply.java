@@ -41,7 +41,10 @@ final class Apply {
 		try {
 			run.callbacks(callbacks, SqlCallback.Event.BEFORE_MIGRATE);
 			for (int i = 0; i < scripts.size();) {
-				int end = callbacks.isEmpty() ? Pipeline.groupEnd(plan.pending(), scripts, i) : i;
+				// Behind a pooler the server session of a group is known only once it
+				// runs, too late for the lock-wait watcher: each migration goes alone.
+				boolean pipelined = callbacks.isEmpty() && !run.lock.pooler().switchesSessions();
+				int end = pipelined ? Pipeline.groupEnd(plan.pending(), scripts, i) : i;
 				if (end > i) {
 					i += applyGroup(run, plan.pending().subList(i, end), scripts.subList(i, end));
 					continue;
