@@ -51,6 +51,8 @@ class TenantMigrationsTests {
 
 	private final List<HikariDataSource> pools = new ArrayList<>();
 
+	private JdbcTemplate jdbc;
+
 	@AfterEach
 	void closePools() {
 		this.pools.forEach(HikariDataSource::close);
@@ -238,7 +240,10 @@ class TenantMigrationsTests {
 	}
 
 	private JdbcTemplate jdbc() {
-		return new JdbcTemplate(this.database.dataSource());
+		if (this.jdbc == null) {
+			this.jdbc = new JdbcTemplate(pool());
+		}
+		return this.jdbc;
 	}
 
 	private List<String> tables(String schema) {
