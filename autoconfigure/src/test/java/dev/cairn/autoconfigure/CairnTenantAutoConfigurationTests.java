@@ -1,6 +1,10 @@
 package dev.cairn.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
+
+import dev.cairn.actuate.CairnHealthIndicator;
+import dev.cairn.actuate.MigrationsEndpoint;
 
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.TenantMigrations;
@@ -11,8 +15,12 @@ import dev.cairn.test.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -27,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a query or by a bean, migrated on startup after the main schema.
  */
 class CairnTenantAutoConfigurationTests {
+
+	private final JsonMapper json = JsonMapper.builder().build();
 
 	private TestDatabase database;
 
@@ -152,6 +162,52 @@ class CairnTenantAutoConfigurationTests {
 			.withPropertyValues("cairn.tenants.schemas=acme", "spring.datasource.hikari.maximum-pool-size=5")
 			.run((context) -> assertThat(context.getBean(TenantMigrations.class).settings().parallelism())
 				.isEqualTo(2));
+	}
+
+	@Test
+	void showsTheFleetAtTheEndpointAndInHealth() {
+		new JdbcTemplate(this.database.dataSource())
+			.execute("CREATE SCHEMA globex; CREATE TABLE globex.audit (id bigint)");
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(CairnEndpointAutoConfiguration.class,
+					CairnHealthContributorAutoConfiguration.class))
+			.withPropertyValues("cairn.tenants.schemas=acme,globex,initech",
+					"cairn.tenants.on-error=continue-and-start", "management.endpoints.web.exposure.include=migrations")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				MigrationsEndpoint endpoint = context.getBean(MigrationsEndpoint.class);
+				JsonNode tenants = this.json.valueToTree(endpoint.migrations()).get("tenants");
+				assertThat(tenants.propertyNames()).containsExactly("count", "states", "failed", "slowest");
+				assertThat(tenants.get("count").asInt()).isEqualTo(3);
+				assertThat(this.json.writeValueAsString(tenants.get("states")))
+					.isEqualTo("{\"UP_TO_DATE\":0,\"MIGRATED\":2,\"PENDING\":0,\"FAILED\":1,\"NOT_STARTED\":0}");
+				JsonNode failed = tenants.get("failed").get(0);
+				assertThat(failed.get("name").asString()).isEqualTo("globex");
+				assertThat(failed.get("error").get("script").asString()).isEqualTo("002_orders.sql");
+				assertThat(failed.get("error").get("line").asInt()).isEqualTo(2);
+				assertThat(failed.get("error").get("sqlState").asString()).isEqualTo("42P07");
+				assertThat(tenants.get("slowest")).hasSize(3);
+				assertThat(tenants.get("slowest").get(0).propertyNames()).containsExactly("name", "durationMs",
+						"applied");
+				JsonNode acme = this.json.valueToTree(endpoint.tenant("tenants", "acme"));
+				assertThat(acme.propertyNames()).containsExactly("name", "state", "currentVersion", "applied",
+						"startedAt", "durationMs", "error", "summary", "migrations");
+				assertThat(acme.get("state").asString()).isEqualTo("MIGRATED");
+				assertThat(acme.get("currentVersion").asString()).isEqualTo("3");
+				assertThat(acme.get("migrations")).extracting((m) -> m.get("state").asString())
+					.containsExactly("APPLIED", "APPLIED", "APPLIED");
+				JsonNode globex = this.json.valueToTree(endpoint.tenant("tenants", "globex"));
+				assertThat(globex.get("state").asString()).isEqualTo("FAILED");
+				assertThat(globex.get("migrations")).extracting((m) -> m.get("state").asString())
+					.containsExactly("APPLIED", "PENDING", "PENDING");
+				assertThat(endpoint.tenant("tenants", "nobody")).isNull();
+				assertThat(endpoint.tenant("other", "acme")).isNull();
+				Health health = context.getBean(CairnHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsEntry("tenants", 3)
+					.containsEntry("failedTenants",
+							Map.of("globex", endpoint.migrations().tenants().failed().get(0).error().message()));
+			});
 	}
 
 	private List<String> history(String schema) {
