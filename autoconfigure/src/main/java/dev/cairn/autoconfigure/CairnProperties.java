@@ -159,6 +159,12 @@ public class CairnProperties {
 
 	private final Repair repair = new Repair();
 
+	/**
+	 * The one tenant that cairn.command runs against, instead of the main schema and
+	 * every tenant.
+	 */
+	private @Nullable String tenant;
+
 	private final Tenants tenants = new Tenants();
 
 	/**
@@ -380,6 +386,14 @@ public class CairnProperties {
 
 	public void setLint(LintMode lint) {
 		this.lint = lint;
+	}
+
+	public @Nullable String getTenant() {
+		return this.tenant;
+	}
+
+	public void setTenant(@Nullable String tenant) {
+		this.tenant = tenant;
 	}
 
 	public Tenants getTenants() {
