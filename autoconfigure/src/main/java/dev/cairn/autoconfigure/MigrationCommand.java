@@ -13,6 +13,7 @@ import dev.cairn.core.MigrationStatus;
 import dev.cairn.core.MigrationVersion;
 import dev.cairn.core.Migrator;
 import dev.cairn.core.TenantMigrations;
+import dev.cairn.core.TenantRun;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.NestedExceptionUtils;
@@ -113,7 +114,8 @@ final class MigrationCommand {
 		try {
 			FleetResult result = verb.equals("migrate") ? tenants.migrateAll() : tenants.validateAll();
 			print(CommandPrinter.tenants(result.tenants()));
-			return result.failed().isEmpty() ? SUCCESS : FAILURE;
+			boolean pending = result.count(TenantRun.State.PENDING) > 0;
+			return (result.failed().isEmpty() && !pending) ? SUCCESS : FAILURE;
 		}
 		catch (MigrationException ex) {
 			this.err.print(CommandPrinter.tenants(tenants.runs()));

@@ -10,6 +10,7 @@ import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationStatus;
 import dev.cairn.core.Migrator;
 import dev.cairn.core.TenantMigrations;
+import dev.cairn.core.TenantRun;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -72,7 +73,7 @@ public class MigrationInitializer implements InitializingBean {
 			}
 			case VALIDATE -> {
 				validate();
-				tenants(TenantMigrations::validateAll);
+				tenants(MigrationInitializer::validateTenants);
 			}
 			case OFF -> logger.info("Cairn is off (cairn.mode=off): no migration was applied or validated");
 		}
@@ -105,6 +106,21 @@ public class MigrationInitializer implements InitializingBean {
 		}
 		finally {
 			step.end();
+		}
+	}
+
+	private static void validateTenants(TenantMigrations tenants) {
+		List<String> pending = tenants.validateAll()
+			.tenants()
+			.stream()
+			.filter((run) -> run.state() == TenantRun.State.PENDING)
+			.map(TenantRun::tenant)
+			.toList();
+		if (!pending.isEmpty()) {
+			throw new MigrationException(pending.size() + ((pending.size() == 1) ? " tenant has" : " tenants have")
+					+ " pending migrations and cairn.mode=validate does not apply them: " + String.join(", ", pending)
+					+ ". Run the migrations first (for example with cairn.command=migrate in the job that deploys the"
+					+ " schema), then start this instance again.");
 		}
 	}
 

@@ -193,7 +193,8 @@ public final class TenantMigrations {
 		}
 		TenantShard shard = this.tenants.shard();
 		logger.info("Starting to " + verb + " " + names.size() + plural(names.size(), " tenant")
-				+ ((shard != null) ? " (shard " + shard + ")" : "") + ", " + this.tenants.parallelism() + " at a time");
+				+ ((shard != null) ? " (shard " + shard + ")" : "") + ", "
+				+ Math.max(1, Math.min(this.tenants.parallelism(), names.size())) + " at a time");
 		TenantRun[] done = runInParallel(names, verb, body);
 		FleetResult result = new FleetResult(verb, List.of(done), Duration.between(startedAt, Instant.now()));
 		if (result.failed().isEmpty()) {

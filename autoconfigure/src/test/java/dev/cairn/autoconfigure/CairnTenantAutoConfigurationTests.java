@@ -118,6 +118,17 @@ class CairnTenantAutoConfigurationTests {
 	}
 
 	@Test
+	void validateModeFailsStartupNamingTenantsWithPendingMigrations() {
+		this.contextRunner.withPropertyValues("cairn.tenants.schemas=acme")
+			.run((context) -> assertThat(context).hasNotFailed());
+		this.contextRunner.withPropertyValues("cairn.tenants.schemas=acme,globex,initech", "cairn.mode=validate")
+			.run((context) -> assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()))
+				.hasMessage("2 tenants have pending migrations and cairn.mode=validate does not apply them: globex, "
+						+ "initech. Run the migrations first (for example with cairn.command=migrate in the job that "
+						+ "deploys the schema), then start this instance again."));
+	}
+
+	@Test
 	void continueAndStartStartsWithTheFailedTenantRecorded() {
 		new JdbcTemplate(this.database.dataSource())
 			.execute("CREATE SCHEMA globex; CREATE TABLE globex.audit (id bigint)");
