@@ -1,7 +1,10 @@
 package dev.cairn.actuate;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.cairn.core.MigrationException;
@@ -11,6 +14,8 @@ import dev.cairn.core.MigrationState;
 import dev.cairn.core.MigrationStatus;
 import dev.cairn.core.MigrationVersion;
 import dev.cairn.core.Migrator;
+import dev.cairn.core.TenantMigrations;
+import dev.cairn.core.TenantRun;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -33,9 +38,13 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 @Endpoint(id = "migrations", defaultAccess = Access.READ_ONLY)
 public class MigrationsEndpoint {
 
+	private static final int SLOWEST = 5;
+
 	private final MigrationSnapshot snapshot;
 
 	private final MigrationOperations operations;
+
+	private final @Nullable TenantMigrations tenants;
 
 	/**
 	 * Creates an endpoint over a snapshot.
@@ -44,8 +53,20 @@ public class MigrationsEndpoint {
 	 * @param migrator the migrator that write operations run
 	 */
 	public MigrationsEndpoint(MigrationSnapshot snapshot, Migrator migrator) {
+		this(snapshot, migrator, null);
+	}
+
+	/**
+	 * Creates an endpoint over a snapshot and a fleet of tenants.
+	 * @param snapshot the recorded runs and migrations of the main schema; it must be a
+	 * listener of the migrator
+	 * @param migrator the migrator that write operations run
+	 * @param tenants the tenants, whose last runs the endpoint shows, or {@code null}
+	 */
+	public MigrationsEndpoint(MigrationSnapshot snapshot, Migrator migrator, @Nullable TenantMigrations tenants) {
 		this.snapshot = snapshot;
 		this.operations = new MigrationOperations(migrator);
+		this.tenants = tenants;
 	}
 
 	/**
@@ -55,11 +76,26 @@ public class MigrationsEndpoint {
 	@ReadOperation
 	public MigrationsDescriptor migrations() {
 		MigrationStatus status = this.snapshot.status();
-		Summary summary = new Summary(status.count(MigrationState.APPLIED), status.count(MigrationState.PENDING),
-				status.count(MigrationState.FAILED), status.count(MigrationState.MODIFIED),
-				status.count(MigrationState.MISSING));
+		Summary summary = Summary.of(status);
 		return new MigrationsDescriptor(status.current(), summary, LastRun.of(this.snapshot.lastRun()),
-				status.migrations().stream().map(MigrationDescriptor::of).toList());
+				status.migrations().stream().map(MigrationDescriptor::of).toList(),
+				(this.tenants != null) ? TenantsDescriptor.of(this.tenants.runs()) : null);
+	}
+
+	/**
+	 * Describes one tenant: its last run and every migration of its schema.
+	 * @param tenants the literal {@code tenants}
+	 * @param name the tenant's name
+	 * @return the tenant, or {@code null} (a 404) when there is no such tenant or it has
+	 * not run
+	 */
+	@ReadOperation
+	public @Nullable TenantDescriptor tenant(@Selector String tenants, @Selector String name) {
+		if (this.tenants == null || !tenants.equals("tenants")) {
+			return null;
+		}
+		TenantRun run = this.tenants.run(name);
+		return (run != null) ? TenantDescriptor.of(run) : null;
 	}
 
 	/**
@@ -114,7 +150,90 @@ public class MigrationsEndpoint {
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record MigrationsDescriptor(@Nullable String currentVersion, Summary summary, @Nullable LastRun lastRun,
+			List<MigrationDescriptor> migrations,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable TenantsDescriptor tenants)
+			implements
+				OperationResponseBody {
+
+	}
+
+	/**
+	 * The fleet of tenants at a glance.
+	 *
+	 * @param count how many tenants the last fleet run listed
+	 * @param states how many tenants ended their last run in each state
+	 * @param failed the failed tenants with their errors
+	 * @param slowest the tenants whose last run took longest, slowest first
+	 */
+	public record TenantsDescriptor(int count, Map<String, Integer> states, List<FailedTenant> failed,
+			List<SlowTenant> slowest) {
+
+		static TenantsDescriptor of(List<TenantRun> runs) {
+			Map<String, Integer> states = new LinkedHashMap<>();
+			for (TenantRun.State state : TenantRun.State.values()) {
+				states.put(state.name(), 0);
+			}
+			runs.forEach((run) -> states.merge(run.state().name(), 1, Integer::sum));
+			List<FailedTenant> failed = runs.stream()
+				.filter((run) -> run.error() != null)
+				.map((run) -> new FailedTenant(run.tenant(), RunError.of(run.error())))
+				.toList();
+			List<SlowTenant> slowest = runs.stream()
+				.filter((run) -> run.startedAt() != null)
+				.sorted(Comparator.comparing(TenantRun::duration).reversed())
+				.limit(SLOWEST)
+				.map((run) -> new SlowTenant(run.tenant(), run.duration().toMillis(), run.applied()))
+				.toList();
+			return new TenantsDescriptor(runs.size(), states, failed, slowest);
+		}
+
+	}
+
+	/**
+	 * A tenant whose last run failed.
+	 *
+	 * @param name the tenant
+	 * @param error why it failed
+	 */
+	public record FailedTenant(String name, @Nullable RunError error) {
+
+	}
+
+	/**
+	 * A tenant among the slowest of the last run.
+	 *
+	 * @param name the tenant
+	 * @param durationMs how long its run took
+	 * @param applied how many migrations it applied
+	 */
+	public record SlowTenant(String name, long durationMs, int applied) {
+
+	}
+
+	/**
+	 * One tenant.
+	 *
+	 * @param name the tenant, which is its schema's name
+	 * @param state how its last run ended
+	 * @param currentVersion the highest applied version, or {@code null}
+	 * @param applied how many migrations its last run applied
+	 * @param startedAt when its last run started, or {@code null} when it did not start
+	 * @param durationMs how long its last run took
+	 * @param error why its last run failed, or {@code null}
+	 * @param summary how many of its migrations are in each notable state
+	 * @param migrations every migration of its schema in the order they apply
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record TenantDescriptor(String name, String state, @Nullable String currentVersion, int applied,
+			@Nullable Instant startedAt, long durationMs, @Nullable RunError error, Summary summary,
 			List<MigrationDescriptor> migrations) implements OperationResponseBody {
+
+		static TenantDescriptor of(TenantRun run) {
+			MigrationStatus status = run.status();
+			return new TenantDescriptor(run.tenant(), run.state().name(), status.current(), run.applied(),
+					run.startedAt(), run.duration().toMillis(), RunError.of(run.error()), Summary.of(status),
+					status.migrations().stream().map(MigrationDescriptor::of).toList());
+		}
 
 	}
 
@@ -128,6 +247,12 @@ public class MigrationsEndpoint {
 	 * @param missing applied but their files are gone
 	 */
 	public record Summary(int applied, int pending, int failed, int modified, int missing) {
+
+		static Summary of(MigrationStatus status) {
+			return new Summary(status.count(MigrationState.APPLIED), status.count(MigrationState.PENDING),
+					status.count(MigrationState.FAILED), status.count(MigrationState.MODIFIED),
+					status.count(MigrationState.MISSING));
+		}
 
 	}
 

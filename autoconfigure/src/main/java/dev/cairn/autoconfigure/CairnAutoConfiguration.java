@@ -10,6 +10,7 @@ import dev.cairn.core.MigrationListener;
 import dev.cairn.core.MigrationListeners;
 import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.Migrator;
+import dev.cairn.core.TenantMigrations;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -74,12 +75,12 @@ public final class CairnAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MigrationInitializer cairnMigrationInitializer(Migrator migrator, CairnProperties properties,
-			ObjectProvider<ApplicationStartup> applicationStartup) {
+			ObjectProvider<ApplicationStartup> applicationStartup, ObjectProvider<TenantMigrations> tenants) {
 		return new MigrationInitializer(migrator, properties.getMode(),
-				applicationStartup.getIfAvailable(() -> ApplicationStartup.DEFAULT));
+				applicationStartup.getIfAvailable(() -> ApplicationStartup.DEFAULT), tenants.getIfAvailable());
 	}
 
-	private static DataSource migrationDataSource(CairnProperties properties, @Nullable DataSource cairnDataSource,
+	static DataSource migrationDataSource(CairnProperties properties, @Nullable DataSource cairnDataSource,
 			@Nullable DataSource dataSource) {
 		if (cairnDataSource != null) {
 			return cairnDataSource;

@@ -1,6 +1,7 @@
 package dev.cairn.autoconfigure;
 
 import dev.cairn.core.Migrator;
+import dev.cairn.core.TenantMigrations;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,9 +25,10 @@ public final class CairnCommandAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MigrationCommandRunner cairnCommandRunner(CairnProperties properties, ObjectProvider<Migrator> migrator) {
-		return new MigrationCommandRunner(
-				new MigrationCommand(properties, migrator::getIfAvailable, System.out, System.err));
+	MigrationCommandRunner cairnCommandRunner(CairnProperties properties, ObjectProvider<Migrator> migrator,
+			ObjectProvider<TenantMigrations> tenants) {
+		return new MigrationCommandRunner(new MigrationCommand(properties, migrator::getIfAvailable,
+				tenants::getIfAvailable, System.out, System.err));
 	}
 
 }

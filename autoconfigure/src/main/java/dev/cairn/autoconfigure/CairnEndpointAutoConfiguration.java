@@ -3,7 +3,9 @@ package dev.cairn.autoconfigure;
 import dev.cairn.actuate.MigrationsEndpoint;
 import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.core.Migrator;
+import dev.cairn.core.TenantMigrations;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -23,8 +25,9 @@ public final class CairnEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnBean({ MigrationSnapshot.class, Migrator.class })
 	@ConditionalOnMissingBean
-	MigrationsEndpoint migrationsEndpoint(MigrationSnapshot snapshot, Migrator migrator) {
-		return new MigrationsEndpoint(snapshot, migrator);
+	MigrationsEndpoint migrationsEndpoint(MigrationSnapshot snapshot, Migrator migrator,
+			ObjectProvider<TenantMigrations> tenants) {
+		return new MigrationsEndpoint(snapshot, migrator, tenants.getIfAvailable());
 	}
 
 }

@@ -2,7 +2,9 @@ package dev.cairn.autoconfigure;
 
 import dev.cairn.actuate.CairnHealthIndicator;
 import dev.cairn.core.MigrationSnapshot;
+import dev.cairn.core.TenantMigrations;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,8 +25,8 @@ public final class CairnHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "cairnHealthIndicator")
-	CairnHealthIndicator cairnHealthIndicator(MigrationSnapshot snapshot) {
-		return new CairnHealthIndicator(snapshot);
+	CairnHealthIndicator cairnHealthIndicator(MigrationSnapshot snapshot, ObjectProvider<TenantMigrations> tenants) {
+		return new CairnHealthIndicator(snapshot, tenants.getIfAvailable());
 	}
 
 }

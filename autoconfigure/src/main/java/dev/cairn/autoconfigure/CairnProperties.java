@@ -7,8 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.cairn.core.LintMode;
+import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigratorSettings;
 import dev.cairn.core.PoolerMode;
+import dev.cairn.core.TenantSettings;
+import dev.cairn.core.TenantSettings.OnError;
+import dev.cairn.core.TenantShard;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -166,6 +170,14 @@ public class CairnProperties {
 	private PoolerMode poolerMode = PoolerMode.DETECT;
 
 	private final Repair repair = new Repair();
+
+	/**
+	 * The one tenant that cairn.command runs against, instead of the main schema and
+	 * every tenant.
+	 */
+	private @Nullable String tenant;
+
+	private final Tenants tenants = new Tenants();
 
 	/**
 	 * JDBC URL of the database to migrate, to run migrations with their own connection
@@ -396,6 +408,18 @@ public class CairnProperties {
 		this.lint = lint;
 	}
 
+	public @Nullable String getTenant() {
+		return this.tenant;
+	}
+
+	public void setTenant(@Nullable String tenant) {
+		this.tenant = tenant;
+	}
+
+	public Tenants getTenants() {
+		return this.tenants;
+	}
+
 	/**
 	 * Returns the engine settings these properties describe.
 	 * @return the settings
@@ -422,6 +446,141 @@ public class CairnProperties {
 			.adoptFrom(this.adoptFrom)
 			.poolerMode(this.poolerMode)
 			.build();
+	}
+
+	/**
+	 * Settings of a fleet of tenants, one schema each.
+	 */
+	public static class Tenants {
+
+		/**
+		 * Schemas of the tenants to migrate, each with its own history table, with the
+		 * files in cairn.tenants.locations.
+		 */
+		private List<String> schemas = new ArrayList<>();
+
+		/**
+		 * SQL query, run on the main DataSource after the main schema's migrations, whose
+		 * first column holds the schema names of the tenants to migrate.
+		 */
+		private @Nullable String query;
+
+		/**
+		 * Locations of the tenants' migration files. The main schema's migrations stay in
+		 * cairn.locations and run first.
+		 */
+		private List<String> locations = new ArrayList<>(List.of(TenantSettings.DEFAULT_LOCATION));
+
+		/**
+		 * How many tenants migrate at once; each holds two connections while it runs.
+		 * When not set, 4, or half of a Hikari pool's maximum size when that is smaller.
+		 */
+		private @Nullable Integer parallelism;
+
+		/**
+		 * What a failed tenant does to the run: 'fail' starts no more tenants and fails
+		 * startup, 'continue' migrates the others and then fails startup,
+		 * 'continue-and-start' migrates the others and starts, with the failed tenants
+		 * DOWN in the health indicator.
+		 */
+		private OnError onError = OnError.FAIL;
+
+		/**
+		 * The shard of the tenants this machine migrates, as K/N: shard K, from 1, of N.
+		 */
+		private @Nullable String shard;
+
+		/**
+		 * Number of shards when this machine's shard comes from the JOB_COMPLETION_INDEX
+		 * of a Kubernetes Indexed Job (shard index + 1). Ignored when cairn.tenants.shard
+		 * is set.
+		 */
+		private @Nullable Integer shards;
+
+		public List<String> getSchemas() {
+			return this.schemas;
+		}
+
+		public void setSchemas(List<String> schemas) {
+			this.schemas = schemas;
+		}
+
+		public @Nullable String getQuery() {
+			return this.query;
+		}
+
+		public void setQuery(@Nullable String query) {
+			this.query = query;
+		}
+
+		public List<String> getLocations() {
+			return this.locations;
+		}
+
+		public void setLocations(List<String> locations) {
+			this.locations = locations;
+		}
+
+		public @Nullable Integer getParallelism() {
+			return this.parallelism;
+		}
+
+		public void setParallelism(@Nullable Integer parallelism) {
+			this.parallelism = parallelism;
+		}
+
+		public OnError getOnError() {
+			return this.onError;
+		}
+
+		public void setOnError(OnError onError) {
+			this.onError = onError;
+		}
+
+		public @Nullable String getShard() {
+			return this.shard;
+		}
+
+		public void setShard(@Nullable String shard) {
+			this.shard = shard;
+		}
+
+		public @Nullable Integer getShards() {
+			return this.shards;
+		}
+
+		public void setShards(@Nullable Integer shards) {
+			this.shards = shards;
+		}
+
+		/**
+		 * Returns the engine settings of the fleet.
+		 * @param defaultParallelism the parallelism when none is set
+		 * @param jobCompletionIndex the {@code JOB_COMPLETION_INDEX} of this pod, or
+		 * {@code null}
+		 * @return the settings
+		 */
+		public TenantSettings toSettings(int defaultParallelism, @Nullable String jobCompletionIndex) {
+			return new TenantSettings(this.locations,
+					(this.parallelism != null) ? this.parallelism : defaultParallelism, this.onError,
+					shard(jobCompletionIndex));
+		}
+
+		private @Nullable TenantShard shard(@Nullable String jobCompletionIndex) {
+			if (this.shard != null && !this.shard.isBlank()) {
+				return TenantShard.parse(this.shard);
+			}
+			if (this.shards == null) {
+				return null;
+			}
+			if (jobCompletionIndex == null || jobCompletionIndex.isBlank()) {
+				throw new MigrationException("cairn.tenants.shards is " + this.shards + " but "
+						+ "JOB_COMPLETION_INDEX is not set, so this machine does not know its shard. Run it in a "
+						+ "Kubernetes Job with completionMode: Indexed, or set cairn.tenants.shard=K/N.");
+			}
+			return TenantShard.ofJobIndex(jobCompletionIndex, this.shards);
+		}
+
 	}
 
 	/**

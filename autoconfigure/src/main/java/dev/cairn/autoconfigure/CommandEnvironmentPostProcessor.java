@@ -34,8 +34,9 @@ class CommandEnvironmentPostProcessor implements EnvironmentPostProcessor {
 			.addFirst(new MapPropertySource(FORCED_PROPERTY_SOURCE_NAME,
 					Map.of("spring.main.web-application-type", "none", "cairn.mode", "off")));
 		environment.getPropertySources()
-			.addLast(new MapPropertySource(DEFAULTS_PROPERTY_SOURCE_NAME, Map.of("spring.main.lazy-initialization",
-					"true", "spring.main.banner-mode", "off", "logging.level.root", "warn")));
+			.addLast(new MapPropertySource(DEFAULTS_PROPERTY_SOURCE_NAME,
+					Map.of("spring.main.lazy-initialization", "true", "spring.main.banner-mode", "off",
+							"logging.level.root", "warn", "logging.level.dev.cairn.core.TenantMigrations", "info")));
 	}
 
 }

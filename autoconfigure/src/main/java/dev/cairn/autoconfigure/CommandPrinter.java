@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.cairn.core.MigrateResult;
+import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationState;
 import dev.cairn.core.MigrationStatus;
@@ -13,6 +14,7 @@ import dev.cairn.core.MigrationType;
 import dev.cairn.core.MigrationVersion;
 import dev.cairn.core.PlannedMigration;
 import dev.cairn.core.RepairAction;
+import dev.cairn.core.TenantRun;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,6 +58,23 @@ final class CommandPrinter {
 		}
 		return "Applied " + migrations(count) + " in " + result.duration().toMillis() + " ms; schema now at version "
 				+ version(result.currentVersion()) + ".\n\n" + changes(result);
+	}
+
+	static String tenants(List<TenantRun> runs) {
+		List<List<String>> rows = new ArrayList<>();
+		for (TenantRun run : runs) {
+			MigrationException error = run.error();
+			rows.add(List.of(run.tenant(), run.state().name(), String.valueOf(run.applied()),
+					version(run.status().current()), String.valueOf(run.duration().toMillis()),
+					(error != null) ? firstLine(error) : ""));
+		}
+		return "\n" + table(List.of("Tenant", "State", "Applied", "Version", "Duration ms", "Error"), rows);
+	}
+
+	private static String firstLine(MigrationException error) {
+		String message = String.valueOf(error.getMessage());
+		int newline = message.indexOf('\n');
+		return (newline >= 0) ? message.substring(0, newline) : message;
 	}
 
 	static String rolledBack(MigrateResult result, @Nullable String target) {

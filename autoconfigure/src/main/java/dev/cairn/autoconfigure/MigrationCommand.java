@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 
+import dev.cairn.core.FleetResult;
 import dev.cairn.core.MigrateResult;
 import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationStatus;
 import dev.cairn.core.MigrationVersion;
 import dev.cairn.core.Migrator;
+import dev.cairn.core.TenantMigrations;
+import dev.cairn.core.TenantRun;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.NestedExceptionUtils;
@@ -38,10 +41,18 @@ final class MigrationCommand {
 
 	private final PrintStream err;
 
+	private final Supplier<@Nullable TenantMigrations> tenants;
+
 	MigrationCommand(CairnProperties properties, Supplier<@Nullable Migrator> migrator, PrintStream out,
 			PrintStream err) {
+		this(properties, migrator, () -> null, out, err);
+	}
+
+	MigrationCommand(CairnProperties properties, Supplier<@Nullable Migrator> migrator,
+			Supplier<@Nullable TenantMigrations> tenants, PrintStream out, PrintStream err) {
 		this.properties = properties;
 		this.migrator = migrator;
+		this.tenants = tenants;
 		this.out = out;
 		this.err = err;
 	}
@@ -62,7 +73,20 @@ final class MigrationCommand {
 				return fail(FAILURE, "Cairn cannot run '" + verb + "': it is disabled (cairn.enabled=false) or found no"
 						+ " single DataSource. Set spring.datasource.url (or cairn.url) and try again.");
 			}
-			return run(verb, migrator);
+			String tenant = this.properties.getTenant();
+			TenantMigrations tenants = this.tenants.get();
+			if (tenant != null && !tenant.isBlank()) {
+				if (tenants == null) {
+					return fail(USAGE, "cairn.tenant is " + tenant + " but no tenants are configured. Set "
+							+ "cairn.tenants.schemas or cairn.tenants.query, or define a TenantSource bean.");
+				}
+				return run(verb, tenants.migrator(tenant));
+			}
+			int code = run(verb, migrator);
+			if (code == SUCCESS && tenants != null && (verb.equals("migrate") || verb.equals("validate"))) {
+				return fleet(verb, tenants);
+			}
+			return code;
 		}
 		catch (RuntimeException ex) {
 			return fail(FAILURE, "cairn " + verb + " failed: " + message(ex));
@@ -84,6 +108,19 @@ final class MigrationCommand {
 			default -> throw new IllegalStateException("Unknown verb " + verb);
 		}
 		return SUCCESS;
+	}
+
+	private int fleet(String verb, TenantMigrations tenants) {
+		try {
+			FleetResult result = verb.equals("migrate") ? tenants.migrateAll() : tenants.validateAll();
+			print(CommandPrinter.tenants(result.tenants()));
+			boolean pending = result.count(TenantRun.State.PENDING) > 0;
+			return (result.failed().isEmpty() && !pending) ? SUCCESS : FAILURE;
+		}
+		catch (MigrationException ex) {
+			this.err.print(CommandPrinter.tenants(tenants.runs()));
+			return fail(FAILURE, "cairn " + verb + " failed: " + ex.getMessage());
+		}
 	}
 
 	private MigrateResult rollback(Migrator migrator) {

@@ -9,6 +9,8 @@ import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationStatus;
 import dev.cairn.core.Migrator;
+import dev.cairn.core.TenantMigrations;
+import dev.cairn.core.TenantRun;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +35,8 @@ public class MigrationInitializer implements InitializingBean {
 
 	private final ApplicationStartup applicationStartup;
 
+	private final @Nullable TenantMigrations tenants;
+
 	/**
 	 * Creates an initializer.
 	 * @param migrator the migrator to run
@@ -40,16 +44,37 @@ public class MigrationInitializer implements InitializingBean {
 	 * @param applicationStartup where the {@code cairn.migrate} startup step is reported
 	 */
 	public MigrationInitializer(Migrator migrator, Mode mode, ApplicationStartup applicationStartup) {
+		this(migrator, mode, applicationStartup, null);
+	}
+
+	/**
+	 * Creates an initializer that also migrates a fleet of tenants, after the main
+	 * schema.
+	 * @param migrator the migrator of the main schema
+	 * @param mode what to do on startup
+	 * @param applicationStartup where the {@code cairn.migrate} and {@code cairn.tenants}
+	 * startup steps are reported
+	 * @param tenants the tenants, or {@code null} for none
+	 */
+	public MigrationInitializer(Migrator migrator, Mode mode, ApplicationStartup applicationStartup,
+			@Nullable TenantMigrations tenants) {
 		this.migrator = migrator;
 		this.mode = mode;
 		this.applicationStartup = applicationStartup;
+		this.tenants = tenants;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
 		switch (this.mode) {
-			case MIGRATE -> migrate();
-			case VALIDATE -> validate();
+			case MIGRATE -> {
+				migrate();
+				tenants(TenantMigrations::migrateAll);
+			}
+			case VALIDATE -> {
+				validate();
+				tenants(MigrationInitializer::validateTenants);
+			}
 			case OFF -> logger.info("Cairn is off (cairn.mode=off): no migration was applied or validated");
 		}
 	}
@@ -68,6 +93,34 @@ public class MigrationInitializer implements InitializingBean {
 		}
 		finally {
 			step.end();
+		}
+	}
+
+	private void tenants(java.util.function.Consumer<TenantMigrations> run) {
+		if (this.tenants == null) {
+			return;
+		}
+		StartupStep step = this.applicationStartup.start("cairn.tenants");
+		try {
+			run.accept(this.tenants);
+		}
+		finally {
+			step.end();
+		}
+	}
+
+	private static void validateTenants(TenantMigrations tenants) {
+		List<String> pending = tenants.validateAll()
+			.tenants()
+			.stream()
+			.filter((run) -> run.state() == TenantRun.State.PENDING)
+			.map(TenantRun::tenant)
+			.toList();
+		if (!pending.isEmpty()) {
+			throw new MigrationException(pending.size() + ((pending.size() == 1) ? " tenant has" : " tenants have")
+					+ " pending migrations and cairn.mode=validate does not apply them: " + String.join(", ", pending)
+					+ ". Run the migrations first (for example with cairn.command=migrate in the job that deploys the"
+					+ " schema), then start this instance again.");
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.cairn.autoconfigure;
 
 import dev.cairn.core.MigratorSettings;
+import dev.cairn.core.TenantSettings;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +14,12 @@ class CairnPropertiesTests {
 	@Test
 	void defaultsMatchTheEngine() {
 		assertThat(new CairnProperties().toSettings()).isEqualTo(MigratorSettings.defaults());
+	}
+
+	@Test
+	void tenantDefaultsMatchTheEngine() {
+		assertThat(new CairnProperties().getTenants().toSettings(TenantSettings.DEFAULT_PARALLELISM, null))
+			.isEqualTo(TenantSettings.defaults());
 	}
 
 	@Test

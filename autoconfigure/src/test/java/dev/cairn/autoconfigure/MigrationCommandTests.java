@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.cairn.core.Migrator;
+import dev.cairn.core.TenantMigrations;
+import dev.cairn.core.TenantSource;
 import dev.cairn.test.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,6 +81,71 @@ class MigrationCommandTests {
 		assertThat(run(properties)).isEqualTo(MigrationCommand.FAILURE);
 		assertThat(err()).startsWith("cairn migrate failed: Migration ").contains("line ");
 		assertThat(out()).isEmpty();
+	}
+
+	@Test
+	void migratesTheMainSchemaThenEveryTenantPrintingATable() {
+		CairnProperties properties = tenantProperties("migrate", "acme", "globex");
+		assertThat(runWithTenants(properties)).isEqualTo(MigrationCommand.SUCCESS);
+		assertThat(out()).startsWith("Applied 1 migration in ")
+			.contains("\nTenant  State     Applied  Version  Duration ms  Error\n")
+			.containsPattern("\nacme    MIGRATED  3        3        \\d+\n")
+			.containsPattern("\nglobex  MIGRATED  3        3        \\d+\n");
+		this.out.reset();
+		assertThat(runWithTenants(properties)).isEqualTo(MigrationCommand.SUCCESS);
+		assertThat(out()).containsPattern("\nacme    UP_TO_DATE  0        3        \\d+\n");
+		assertThat(err()).isEmpty();
+	}
+
+	@Test
+	void exitsWithFailureNamingTheFailedTenant() {
+		new org.springframework.jdbc.core.JdbcTemplate(this.database.dataSource())
+			.execute("CREATE SCHEMA globex; CREATE TABLE globex.audit (id bigint)");
+		CairnProperties properties = tenantProperties("migrate", "acme", "globex");
+		properties.getTenants().setOnError(dev.cairn.core.TenantSettings.OnError.CONTINUE_AND_START);
+		assertThat(runWithTenants(properties)).isEqualTo(MigrationCommand.FAILURE);
+		assertThat(out()).containsPattern("\nglobex  FAILED    0        1        \\d+ +Migration 002_orders.sql "
+				+ "failed at line 2, column 1: relation \"audit\" already exists \\(SQLSTATE 42P07\\)\n");
+	}
+
+	@Test
+	void runsAVerbAgainstOneTenant() {
+		CairnProperties properties = tenantProperties("migrate", "acme", "globex");
+		properties.setTenant("globex");
+		assertThat(runWithTenants(properties)).isEqualTo(MigrationCommand.SUCCESS);
+		assertThat(out()).startsWith("Applied 3 migrations in ").contains("schema now at version 3.");
+		properties.setCommand("status");
+		this.out.reset();
+		assertThat(runWithTenants(properties)).isEqualTo(MigrationCommand.SUCCESS);
+		assertThat(out()).startsWith("Schema version: 3\n").contains("orders");
+		assertThat(new org.springframework.jdbc.core.JdbcTemplate(this.database.dataSource())
+			.queryForList("SELECT nspname::text FROM pg_namespace WHERE nspname IN ('acme', 'globex')", String.class))
+			.containsExactly("globex");
+	}
+
+	@Test
+	void refusesATenantWithoutTenants() {
+		CairnProperties properties = properties("status");
+		properties.setTenant("acme");
+		assertThat(run(properties)).isEqualTo(MigrationCommand.USAGE);
+		assertThat(err()).isEqualTo("cairn.tenant is acme but no tenants are configured. Set cairn.tenants.schemas or "
+				+ "cairn.tenants.query, or define a TenantSource bean.\n");
+	}
+
+	private int runWithTenants(CairnProperties properties) {
+		TenantMigrations tenants = new TenantMigrations(this.database.dataSource(), properties.toSettings(),
+				properties.getTenants().toSettings(2, null), TenantSource.of(properties.getTenants().getSchemas()));
+		return new MigrationCommand(properties, () -> new Migrator(this.database.dataSource(), properties.toSettings()),
+				() -> tenants, print(this.out), print(this.err))
+			.run();
+	}
+
+	private static CairnProperties tenantProperties(String command, String... tenants) {
+		CairnProperties properties = properties(command);
+		properties.setLocations(List.of("classpath:scenarios/tenants/main"));
+		properties.getTenants().setLocations(List.of("classpath:scenarios/tenants/fleet"));
+		properties.getTenants().setSchemas(List.of(tenants));
+		return properties;
 	}
 
 	private int run(CairnProperties properties) {

@@ -67,8 +67,11 @@ class RunEventsTests {
 
 			@Override
 			public void beforeApplying(MigrationStatus status) {
-				Integer locks = jdbc().queryForObject("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'",
-						Integer.class);
+				Integer locks = jdbc()
+					.queryForObject(
+							"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
+									+ "(SELECT oid FROM pg_database WHERE datname = current_database())",
+							Integer.class);
 				RunEventsTests.this.events.add("before current=" + status.current() + " pending="
 						+ status.pending().stream().map(MigrationInfo::script).toList() + " locks=" + locks);
 			}

@@ -1,0 +1,1 @@
+ALTER TABLE notes ADD COLUMN created_on date NOT NULL DEFAULT current_date;
