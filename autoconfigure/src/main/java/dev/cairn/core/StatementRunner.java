@@ -95,28 +95,11 @@ final class StatementRunner {
 	 * pgjdbc's message does not say
 	 */
 	void runBatch(List<String> batch, Duration lockTimeout) throws Failure {
-		this.watcher.start(lockTimeout, null);
 		try (Statement statement = newStatement()) {
-			for (String sql : batch) {
-				statement.addBatch(sql);
-			}
-			statement.executeBatch();
-		}
-		catch (BatchUpdateException ex) {
-			SQLException cause = (ex.getNextException() != null) ? ex.getNextException() : ex;
-			if (LOCK_NOT_AVAILABLE.equals(cause.getSQLState())) {
-				this.watcher.note(cause);
-			}
-			throw new Failure(cause, BatchEntries.failedEntry(String.valueOf(ex.getMessage()), batch), 0);
+			sendBatch(statement, batch, lockTimeout);
 		}
 		catch (SQLException ex) {
-			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
-				this.watcher.note(ex);
-			}
 			throw new Failure(ex, -1, 0);
-		}
-		finally {
-			this.watcher.stop();
 		}
 	}
 
@@ -235,6 +218,28 @@ final class StatementRunner {
 		if (batch.isEmpty()) {
 			return;
 		}
+		try {
+			sendBatch(statement, batch, lockTimeout);
+		}
+		catch (Failure ex) {
+			int entry = ex.index();
+			int index = (entry >= 0) ? indexes.get(entry) : replay(indexes, statements, before, lockTimeout);
+			throw new Failure(ex.getCause(), index, 0);
+		}
+		finally {
+			statement.clearBatch();
+			batch.clear();
+			indexes.clear();
+		}
+	}
+
+	/**
+	 * Sends statements as one JDBC batch, watched for lock waits.
+	 * @throws Failure when an entry failed, with that entry's index in the batch, or
+	 * {@code -1} when pgjdbc's message does not say which
+	 * @throws SQLException when the batch could not be sent at all
+	 */
+	private void sendBatch(Statement statement, List<String> batch, Duration lockTimeout) throws Failure, SQLException {
 		this.watcher.start(lockTimeout, null);
 		try {
 			for (String sql : batch) {
@@ -244,18 +249,21 @@ final class StatementRunner {
 		}
 		catch (BatchUpdateException ex) {
 			SQLException cause = (ex.getNextException() != null) ? ex.getNextException() : ex;
-			if (LOCK_NOT_AVAILABLE.equals(cause.getSQLState())) {
-				this.watcher.note(cause);
-			}
-			int entry = BatchEntries.failedEntry(String.valueOf(ex.getMessage()), batch);
-			int index = (entry >= 0) ? indexes.get(entry) : replay(indexes, statements, before, lockTimeout);
-			throw new Failure(cause, index, 0);
+			noteLockTimeout(cause);
+			throw new Failure(cause, BatchEntries.failedEntry(String.valueOf(ex.getMessage()), batch), 0);
+		}
+		catch (SQLException ex) {
+			noteLockTimeout(ex);
+			throw ex;
 		}
 		finally {
 			this.watcher.stop();
-			statement.clearBatch();
-			batch.clear();
-			indexes.clear();
+		}
+	}
+
+	private void noteLockTimeout(SQLException failure) {
+		if (LOCK_NOT_AVAILABLE.equals(failure.getSQLState())) {
+			this.watcher.note(failure);
 		}
 	}
 
@@ -313,9 +321,7 @@ final class StatementRunner {
 			throw new Failure(new SQLException("COPY data could not be sent: " + ex.getMessage(), ex), index, 0);
 		}
 		catch (SQLException ex) {
-			if (LOCK_NOT_AVAILABLE.equals(ex.getSQLState())) {
-				this.watcher.note(ex);
-			}
+			noteLockTimeout(ex);
 			throw new Failure(ex, index, 0);
 		}
 		finally {

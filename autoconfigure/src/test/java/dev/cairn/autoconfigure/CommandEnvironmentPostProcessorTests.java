@@ -4,11 +4,16 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.cairn.core.MigrationException;
+
+import org.springframework.aot.AotDetector;
 import org.springframework.boot.SpringApplication;
+import org.springframework.core.SpringProperties;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link CommandEnvironmentPostProcessor}.
@@ -50,6 +55,27 @@ class CommandEnvironmentPostProcessorTests {
 		assertThat(environment.getProperty("spring.main.lazy-initialization")).isEqualTo("false");
 		assertThat(environment.getProperty("cairn.mode")).isEqualTo("off");
 		assertThat(environment.getProperty("spring.main.web-application-type")).isEqualTo("none");
+	}
+
+	@Test
+	void refusesACommandInAnAheadOfTimeProcessedApplicationBuiltWithoutOne() {
+		MockEnvironment environment = new MockEnvironment().withProperty("cairn.command", "status");
+		SpringProperties.setFlag(AotDetector.AOT_ENABLED);
+		try {
+			assertThatExceptionOfType(MigrationException.class)
+				.isThrownBy(() -> this.postProcessor.postProcessEnvironment(environment, new SpringApplication()))
+				.withMessage("cairn.command=status cannot run in this ahead-of-time processed application: its build "
+						+ "fixed a context without Cairn's command runner, which would start a web server and migrate "
+						+ "instead, so nothing was run. Run the command from the same jar on the JVM without "
+						+ "-Dspring.aot.enabled=true (a native image cannot run commands): "
+						+ "java -jar app.jar --cairn.command=status");
+		}
+		finally {
+			SpringProperties.setProperty(AotDetector.AOT_ENABLED, null);
+		}
+		assertThat(
+				environment.getPropertySources().contains(CommandEnvironmentPostProcessor.FORCED_PROPERTY_SOURCE_NAME))
+			.isFalse();
 	}
 
 }
