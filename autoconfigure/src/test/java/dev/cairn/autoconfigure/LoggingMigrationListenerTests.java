@@ -96,7 +96,7 @@ class LoggingMigrationListenerTests {
 	@Test
 	void warnsWhileWaitingForTheLockNamingTheSessionThatHoldsIt() throws Exception {
 		try (Connection holder = this.database.connect(); Statement statement = holder.createStatement()) {
-			statement.execute("SET application_name = 'h16c maintenance'");
+			statement.execute("SET application_name = 'psql maintenance'");
 			statement.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
 			String pid;
 			String client;
@@ -129,7 +129,7 @@ class LoggingMigrationListenerTests {
 			release.get(1, TimeUnit.MINUTES);
 			assertLines(
 					Pattern.quote("WARN " + INITIALIZER + ": Waiting for the migration lock for 5 s; it is held by "
-							+ "pid " + pid + " (application_name 'h16c maintenance', client " + client + ", since "
+							+ "pid " + pid + " (application_name 'psql maintenance', client " + client + ", since "
 							+ since + ", last query: SELECT pg_advisory_lock(" + LOCK_KEY + "))"),
 					LINT, "INFO " + INITIALIZER + ": Applied 001_create_users.sql \\(version 1\\) in \\d+ ms",
 					"INFO " + INITIALIZER + ": Applied 002_add_email.sql \\(version 2\\) in \\d+ ms",

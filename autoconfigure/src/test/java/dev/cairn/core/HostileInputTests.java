@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -295,7 +298,8 @@ class HostileInputTests {
 				: "Cannot read migration 002_secret.sql in " + location
 						+ ": permission denied. Check the file and its permissions.";
 		String before = schema(this.database);
-		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator(location)::migrate)
+		assertThatExceptionOfType(MigrationException.class)
+			.isThrownBy(() -> migrateUnlessItBlocks(location, root ? secret : null))
 			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("002_secret.sql"))
 			.withMessage(expected);
 		assertThat(schema(this.database)).isEqualTo(before);
@@ -315,7 +319,7 @@ class HostileInputTests {
 		mkfifo(pipe);
 		String location = Instances.location(folder);
 		String before = schema(this.database);
-		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator(location)::migrate)
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> migrateUnlessItBlocks(location, pipe))
 			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("002_from_a_pipe.sql"))
 			.withMessage(namedPipeMessage(location, pipe, "002_from_a_pipe.sql"));
 		assertThat(schema(this.database)).isEqualTo(before);
@@ -334,6 +338,27 @@ class HostileInputTests {
 					+ ": it cannot be opened (a broken symbolic link?). Check the file and its permissions.");
 		assertThat(schema(this.database)).isEqualTo(before);
 		assertThat(history()).isEqualTo("[]");
+	}
+
+	/**
+	 * Migrates, failing the test when the run is still going after 30 s: then it waits on
+	 * the named pipe, which is opened for writing and closed so that the reader gets an
+	 * end of file and no thread is left stuck.
+	 */
+	private void migrateUnlessItBlocks(String location, @Nullable Path pipe) throws Throwable {
+		CompletableFuture<MigrateResult> run = CompletableFuture.supplyAsync(migrator(location)::migrate);
+		try {
+			run.get(30, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw ex.getCause();
+		}
+		catch (TimeoutException ex) {
+			if (pipe != null) {
+				Files.newOutputStream(pipe).close();
+			}
+			throw new AssertionError("The run still waits on " + pipe + " after 30 s", ex);
+		}
 	}
 
 	private static String namedPipeMessage(String location, Path file, String name) {
