@@ -313,7 +313,7 @@ final class MigrationExecutor {
 		try {
 			for (; done < total; done++) {
 				if (done > from && !this.lock.isHeld(this.connection)) {
-					throw lostLockMidway(entry, done, total);
+					throw lostLockMidway(entry, from, done, total);
 				}
 				this.statements.runWithRetries(script.statements().get(done), done, entry.script(), lockTimeout);
 			}
@@ -331,12 +331,13 @@ final class MigrationExecutor {
 			String consequence = "This migration runs outside a transaction: " + done + " of its " + total
 					+ " statements ran and stay applied, and "
 					+ (recorded ? "the history records it as failed at " + "statement " + (done + 1) + "."
-							: "the failure could not be recorded (the connection or "
-									+ "the migration lock was lost), so the next run starts it again from statement 1: "
-									+ "check what those statements did.");
-			String fix = recorded ? "Fix the cause (edit statement " + (done + 1) + " or a later one, or fix the "
-					+ "database), then run repair: " + ProblemMessages.statements(done + 1, total)
-					+ " of the file as it " + "then stands will run." : "Then restart.";
+							: "the failure could not be recorded (the connection or the migration lock was lost), "
+									+ notRecorded(from, done));
+			String fix = recorded
+					? "Fix the cause (edit statement " + (done + 1) + " or a later one, or fix the "
+							+ "database), then run repair: " + ProblemMessages.statements(done + 1, total)
+							+ " of the file as it " + "then stands will run."
+					: (from > 0) ? "Then run repair again." : "Then restart.";
 			MigrationException failure = MigrationFailure.of(entry.script(), script, script.statements().get(done),
 					ex.getCause(), ex.retries(), consequence, fix);
 			if (cleanupFailure != null) {
@@ -352,6 +353,22 @@ final class MigrationExecutor {
 		return row;
 	}
 
+	/**
+	 * Says where the next attempt starts when a failure could not be recorded: a
+	 * migration's first run left no row, so the next run starts it from statement 1; a
+	 * repair's resume leaves the failed row it started from, so the next repair runs
+	 * again what this one ran.
+	 */
+	private static String notRecorded(int from, int done) {
+		if (from == 0) {
+			return "so the next run starts it again from statement 1: check what those statements did.";
+		}
+		String again = (done > from) ? ", and the next repair runs " + ProblemMessages.statements(from + 1, done)
+				+ " again: check what " + ((done == from + 1) ? "it" : "they") + " did first." : ".";
+		return "so the history still records it as failed at statement " + (from + 1) + ", as before this repair"
+				+ again;
+	}
+
 	private void rollback(Exception primary) {
 		try {
 			this.connection.rollback();
@@ -361,12 +378,15 @@ final class MigrationExecutor {
 		}
 	}
 
-	private static MigrationException lostLockMidway(Entry entry, int done, int total) {
+	private static MigrationException lostLockMidway(Entry entry, int from, int done, int total) {
+		String next = (from == 0) ? "Check what those statements did, then restart."
+				: "The history still records it as failed at statement " + (from + 1) + ", as before this repair, "
+						+ "and the next repair runs " + ProblemMessages.statements(from + 1, done) + " again: check "
+						+ "what " + ((done == from + 1) ? "it" : "they") + " did first, then run repair again.";
 		return MigrationException.inFile(entry.script(), "Lost the migration lock while running " + entry.script()
 				+ ": the lock's session ended (was it terminated?). This migration runs outside a transaction: " + done
 				+ " of its " + total + " statements ran and stay applied; the rest did not run and nothing was "
-				+ "recorded, so that two instances never migrate at once. Check what those statements did, then "
-				+ "restart.", null);
+				+ "recorded, so that two instances never migrate at once. " + next, null);
 	}
 
 	private static MigrationException lostLock(Entry entry) {

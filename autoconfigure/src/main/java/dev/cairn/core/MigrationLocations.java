@@ -7,6 +7,7 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,7 +84,7 @@ final class MigrationLocations {
 		for (Resource resource : resolver().getResources(base + "/**/*")) {
 			String name = resource.getFilename();
 			if (name != null) {
-				listing.add(location, resource, name, uri(resource), isDirectory(resource));
+				listing.add(location, resource, name, uri(resource), Kind.of(resource));
 			}
 		}
 		if (listing.files().isEmpty() && !exists(base)) {
@@ -115,8 +116,9 @@ final class MigrationLocations {
 			String name = path.getFileName().toString();
 			boolean sql = MigrationFileName.isSql(name);
 			if (sql || name.toLowerCase(Locale.ROOT).endsWith(".sql.conf")) {
-				boolean directory = sql && Files.isDirectory(path);
-				listing.add(location, new FileSystemResource(path), name, fileUri(path, directory), directory);
+				Kind kind = Kind.of(path);
+				listing.add(location, new FileSystemResource(path), name, fileUri(path, sql && kind == Kind.FOLDER),
+						kind);
 			}
 		}
 		return listing;
@@ -239,13 +241,35 @@ final class MigrationLocations {
 		return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
 	}
 
-	private static boolean isDirectory(Resource resource) {
-		try {
-			return resource.isFile() && resource.getFile().isDirectory();
+	/**
+	 * What a path of a location is. Anything but a regular file or a folder (a named
+	 * pipe, a socket, a device) is refused before it is opened: opening a named pipe
+	 * waits for a writer, so reading it as a migration could block the run forever.
+	 */
+	enum Kind {
+
+		FILE, FOLDER, SPECIAL;
+
+		static Kind of(Path path) {
+			try {
+				BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+				return attributes.isDirectory() ? FOLDER : attributes.isRegularFile() ? FILE : SPECIAL;
+			}
+			catch (IOException ex) {
+				// A broken link, say: reading it then says what is wrong with it.
+				return FILE;
+			}
 		}
-		catch (IOException ex) {
-			return false;
+
+		static Kind of(Resource resource) {
+			try {
+				return resource.isFile() ? of(resource.getFile().toPath()) : FILE;
+			}
+			catch (IOException ex) {
+				return FILE;
+			}
 		}
+
 	}
 
 	static String uri(Resource resource) {
@@ -267,12 +291,17 @@ final class MigrationLocations {
 	 */
 	record Listing(List<Found> files, Map<String, Resource> confs, List<String> roots) {
 
-		private void add(String location, Resource resource, String name, String uri, boolean directory) {
+		private void add(String location, Resource resource, String name, String uri, Kind kind) {
+			if (kind == Kind.SPECIAL) {
+				throw MigrationException.inFile(name, "Migration location " + location + " holds " + name + " ("
+						+ resource.getDescription() + "), which is not a regular file but a named pipe, socket or "
+						+ "device: reading it could wait forever. Replace it with a regular file, or remove it.", null);
+			}
 			if (name.toLowerCase(Locale.ROOT).endsWith(".sql.conf")) {
 				this.confs.put(uri.substring(0, uri.length() - ".conf".length()), resource);
 			}
 			if (MigrationFileName.isSql(name)) {
-				if (directory) {
+				if (kind == Kind.FOLDER) {
 					throw MigrationException.inFile(name,
 							"Migration location " + location + " holds a folder " + "named " + name + " ("
 									+ resource.getDescription() + "), which looks like a "

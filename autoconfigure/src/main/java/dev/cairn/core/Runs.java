@@ -80,11 +80,17 @@ final class Runs {
 
 	MigrationException databaseFailure(Exception ex) {
 		String state = (ex instanceof SQLException sql) ? sql.getSQLState() : null;
-		String failed = "Migration run against the database failed: " + ex.getMessage() + " (SQLSTATE " + state + ").";
+		// pgjdbc's position points into SQL of Cairn's own, which no message shows.
+		String reason = String.valueOf(ex.getMessage()).replaceAll("\\n\\s*Position: \\d+", "");
+		String failed = "Migration run against the database failed: " + reason + " (SQLSTATE " + state + ").";
 		if ("28P01".equals(state)) {
 			return MigrationException.causedBy(failed + " Nothing was applied. The server refused the password: "
 					+ "check cairn.password when cairn.user is set, otherwise the application's "
 					+ "(spring.datasource.password, or the password in DATABASE_URL).", ex);
+		}
+		if ("57P01".equals(state) || "57P02".equals(state)) {
+			return MigrationException.causedBy(failed + " The database ended the session (pg_terminate_backend or a "
+					+ "restart); the history table shows what was recorded before it did. Restart to try again.", ex);
 		}
 		return MigrationException.causedBy(failed + " Check that the database is reachable and that the migration "
 				+ "user may create and write " + this.history.displayName() + ".", ex);

@@ -9,12 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -271,29 +276,103 @@ class HostileInputTests {
 	}
 
 	/**
-	 * An unreadable file: {@code chmod 000} where that stops reading; as root, which
-	 * reads anyway, a dangling symbolic link stands in for it.
+	 * An unreadable file: {@code chmod 000}. Root reads such a file anyway, so there a
+	 * named pipe stands in for it: a file that cannot be read as a migration either, and
+	 * that Cairn must refuse without opening it, since opening a pipe waits for a writer.
 	 */
 	@Test
+	@Timeout(value = 2, unit = TimeUnit.MINUTES)
 	@Tag(PostgresClient.TAG)
 	void anUnreadableFileIsRefusedByName(@TempDir Path folder) throws Exception {
 		Files.writeString(folder.resolve("001_users.sql"), "CREATE TABLE users (id int);\n");
 		Path secret = folder.resolve("002_secret.sql");
 		Files.writeString(secret, "CREATE TABLE secret (id int);\n");
 		Files.setPosixFilePermissions(secret, Set.of());
-		boolean readableAnyway = Files.isReadable(secret);
-		if (readableAnyway) {
+		boolean root = Files.isReadable(secret);
+		if (root) {
 			Files.delete(secret);
-			Files.createSymbolicLink(secret, folder.resolve("gone/002_secret.sql"));
+			mkfifo(secret);
 		}
+		String location = Instances.location(folder);
+		String expected = root ? namedPipeMessage(location, secret, "002_secret.sql")
+				: "Cannot read migration 002_secret.sql in " + location
+						+ ": permission denied. Check the file and its permissions.";
 		String before = schema(this.database);
-		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator(Instances.location(folder))::migrate)
+		assertThatExceptionOfType(MigrationException.class)
+			.isThrownBy(() -> migrateUnlessItBlocks(location, root ? secret : null))
 			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("002_secret.sql"))
-			.withMessage("Cannot read migration 002_secret.sql in " + Instances.location(folder) + ": "
-					+ (readableAnyway ? "it cannot be opened (a broken symbolic link?)" : "permission denied")
-					+ ". Check the file and its permissions.");
+			.withMessage(expected);
 		assertThat(schema(this.database)).isEqualTo(before);
 		assertThat(history()).isEqualTo("[]");
+	}
+
+	/**
+	 * A named pipe named like a migration, for every user: refused by name before it is
+	 * opened, so the run neither blocks on it nor applies anything.
+	 */
+	@Test
+	@Timeout(value = 2, unit = TimeUnit.MINUTES)
+	@Tag(PostgresClient.TAG)
+	void aNamedPipeNamedLikeAMigrationIsRefusedWithoutWaitingForAWriter(@TempDir Path folder) throws Exception {
+		Files.writeString(folder.resolve("001_users.sql"), "CREATE TABLE users (id int);\n");
+		Path pipe = folder.resolve("002_from_a_pipe.sql");
+		mkfifo(pipe);
+		String location = Instances.location(folder);
+		String before = schema(this.database);
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> migrateUnlessItBlocks(location, pipe))
+			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("002_from_a_pipe.sql"))
+			.withMessage(namedPipeMessage(location, pipe, "002_from_a_pipe.sql"));
+		assertThat(schema(this.database)).isEqualTo(before);
+		assertThat(history()).isEqualTo("[]");
+	}
+
+	@Test
+	@Tag(PostgresClient.TAG)
+	void aBrokenSymbolicLinkNamedLikeAMigrationIsRefusedByName(@TempDir Path folder) throws Exception {
+		Files.writeString(folder.resolve("001_users.sql"), "CREATE TABLE users (id int);\n");
+		Files.createSymbolicLink(folder.resolve("002_gone.sql"), folder.resolve("elsewhere/002_gone.sql"));
+		String before = schema(this.database);
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(migrator(Instances.location(folder))::migrate)
+			.satisfies((ex) -> assertThat(ex.getScript()).isEqualTo("002_gone.sql"))
+			.withMessage("Cannot read migration 002_gone.sql in " + Instances.location(folder)
+					+ ": it cannot be opened (a broken symbolic link?). Check the file and its permissions.");
+		assertThat(schema(this.database)).isEqualTo(before);
+		assertThat(history()).isEqualTo("[]");
+	}
+
+	/**
+	 * Migrates, failing the test when the run is still going after 30 s: then it waits on
+	 * the named pipe, which is opened for writing and closed so that the reader gets an
+	 * end of file and no thread is left stuck.
+	 */
+	private void migrateUnlessItBlocks(String location, @Nullable Path pipe) throws Throwable {
+		CompletableFuture<MigrateResult> run = CompletableFuture.supplyAsync(migrator(location)::migrate);
+		try {
+			run.get(30, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw ex.getCause();
+		}
+		catch (TimeoutException ex) {
+			if (pipe != null) {
+				Files.newOutputStream(pipe).close();
+			}
+			throw new AssertionError("The run still waits on " + pipe + " after 30 s", ex);
+		}
+	}
+
+	private static String namedPipeMessage(String location, Path file, String name) {
+		return "Migration location " + location + " holds " + name + " (file [" + file.toAbsolutePath()
+				+ "]), which is not a regular file but a named pipe, socket or device: reading it could wait "
+				+ "forever. Replace it with a regular file, or remove it.";
+	}
+
+	private static void mkfifo(Path path) throws Exception {
+		Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+		assertThat(mkfifo.waitFor(30, TimeUnit.SECONDS)).as("mkfifo finished").isTrue();
+		assertThat(mkfifo.exitValue()).as(new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+			.isZero();
+		assertThat(Files.isRegularFile(path) || Files.isDirectory(path)).as("a named pipe").isFalse();
 	}
 
 	@Test

@@ -1,0 +1,2 @@
+CREATE TABLE ledger (id int PRIMARY KEY);
+INSERT INTO ledger VALUES (1), (2);

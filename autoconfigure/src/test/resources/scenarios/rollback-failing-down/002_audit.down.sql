@@ -1,0 +1,3 @@
+DROP INDEX audit_at;
+ALTER TABLE audit DROP COLUMN acount;
+DROP TABLE audit;
