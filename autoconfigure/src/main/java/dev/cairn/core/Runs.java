@@ -86,6 +86,14 @@ final class Runs {
 					+ "check cairn.password when cairn.user is set, otherwise the application's "
 					+ "(spring.datasource.password, or the password in DATABASE_URL).", ex);
 		}
+		if ("42501".equals(state)) {
+			return MigrationException.causedBy("Migration run against the database failed: "
+					+ ex.getMessage().lines().findFirst().orElse("") + " (SQLSTATE 42501). Nothing was applied. The "
+					+ "migration user lacks a privilege it needs for " + this.history.displayName()
+					+ ": run migrations as a role that may create tables in its schema (cairn.user and "
+					+ "cairn.password; an application's own user often may only read and write rows), or grant "
+					+ "the privilege, then restart.", ex);
+		}
 		return MigrationException.causedBy(failed + " Check that the database is reachable and that the migration "
 				+ "user may create and write " + this.history.displayName() + ".", ex);
 	}

@@ -102,10 +102,13 @@ class CrashTests {
 					Integer.class, "round-" + round, "cairn %/" + instance.pid());
 			instance.toHandle().destroyForcibly();
 			assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
-			kills++;
+			if (!backends.isEmpty()) {
+				// Only a kill that finds the instance connected can interrupt a run.
+				kills++;
+			}
 			waitUntilGone(backends);
 		}
-		assertThat(kills).as("instances killed before one finished").isGreaterThan(3);
+		assertThat(kills).as("instances killed while connected, before one finished").isGreaterThan(3);
 		assertThat(jdbc().queryForObject("SELECT count(*) FROM cairn_history WHERE success", Integer.class))
 			.isEqualTo(count);
 		assertThat(
