@@ -2,6 +2,8 @@ package dev.cairn.core;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +63,52 @@ class CrashTests {
 		assertThat(jdbc().queryForObject("SELECT count(*) FROM victim", Integer.class)).isOne();
 		assertThat(jdbc().queryForList("SELECT script FROM cairn_history ORDER BY installed_rank", String.class))
 			.containsExactly("001_first.sql", "002_victim.sql");
+	}
+
+	/**
+	 * A kill that lands while a {@code CREATE INDEX CONCURRENTLY} waits (here for a
+	 * writer's open transaction) leaves the invalid index PostgreSQL made before the
+	 * wait: the next run drops it and builds it again.
+	 */
+	@Test
+	void anInstanceKilledDuringAConcurrentIndexBuildLeavesAnInvalidIndexThatTheNextRunRebuilds() throws Exception {
+		Path migrations = Files.createDirectories(this.folder.resolve("migrations"));
+		Files.writeString(migrations.resolve("001_events.sql"), """
+				CREATE TABLE events (id bigserial PRIMARY KEY, kind text NOT NULL);
+				INSERT INTO events (kind) SELECT 'kind-' || g FROM generate_series(1, 1000) g;
+				""");
+		Files.writeString(migrations.resolve("002_events_kind.sql"), """
+				-- cairn:no-transaction
+				CREATE INDEX CONCURRENTLY events_kind ON events (kind);
+				""");
+		MigratorSettings.Builder settings = MigratorSettings.builder().locations(Instances.location(migrations));
+		new Migrator(this.database.dataSource(), settings.target("1").build()).migrate();
+		try (Connection writer = this.database.connect(); Statement statement = writer.createStatement()) {
+			writer.setAutoCommit(false);
+			statement.execute("INSERT INTO events (kind) VALUES ('written while the index is built')");
+			Process instance = Instances.start(this.database, Instances.location(migrations), "doomed", "",
+					this.folder.resolve("doomed.log"));
+			List<Integer> backends = waitForWaitingIndexBuild(instance, this.folder.resolve("doomed.log"));
+			assertThat(instance.toHandle().destroyForcibly()).isTrue();
+			assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			waitUntilGone(backends);
+			writer.rollback();
+		}
+		assertThat(jdbc().queryForObject("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_kind'::regclass",
+				Boolean.class))
+			.as("the kill left the invalid index of the interrupted build")
+			.isFalse();
+		assertThat(jdbc().queryForObject("SELECT count(*) FROM cairn_history WHERE version = '2' AND success",
+				Integer.class))
+			.isZero();
+
+		MigrateResult next = new Migrator(this.database.dataSource(), settings.target(null).build()).migrate();
+		assertThat(next.applied()).extracting(MigrateResult.Applied::script).containsExactly("002_events_kind.sql");
+		assertThat(jdbc().queryForObject("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_kind'::regclass",
+				Boolean.class))
+			.as("rebuilt, not kept invalid by IF NOT EXISTS or skipped")
+			.isTrue();
+		assertThat(jdbc().queryForObject("SELECT count(*) FROM pg_index WHERE NOT indisvalid", Integer.class)).isZero();
 	}
 
 	/**
@@ -147,6 +195,24 @@ class CrashTests {
 		throw new AssertionError("The instance never reached the sleeping migration; it printed:\n"
 				+ Files.readString(log) + "\nSessions: " + jdbc().queryForList("SELECT pid, application_name, state, "
 						+ "query FROM pg_stat_activity WHERE datname = current_database()"));
+	}
+
+	private List<Integer> waitForWaitingIndexBuild(Process instance, Path log) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		String working = "cairn migrate " + ApplicationName.host() + "/" + instance.pid();
+		while (System.nanoTime() < deadline && instance.isAlive()) {
+			Integer waiting = jdbc().queryForObject("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+					+ "current_database() AND application_name = ? AND state = 'active' AND wait_event_type = 'Lock' "
+					+ "AND query LIKE 'CREATE INDEX CONCURRENTLY%'", Integer.class, working);
+			if (waiting != null && waiting > 0) {
+				return jdbc().queryForList(
+						"SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+								+ "AND (application_name = 'doomed' OR application_name LIKE ?)",
+						Integer.class, "cairn %/" + instance.pid());
+			}
+			Thread.sleep(20);
+		}
+		throw new AssertionError("The instance never waited in its index build; it printed:\n" + Files.readString(log));
 	}
 
 	private void waitUntilGone(List<Integer> pids) throws InterruptedException {
