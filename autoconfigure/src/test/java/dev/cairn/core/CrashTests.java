@@ -43,7 +43,8 @@ class CrashTests {
 				""");
 		Process instance = Instances.start(this.database, Instances.location(migrations), "doomed",
 				"-c cairn_test.sleep=600", this.folder.resolve("doomed.log"));
-		List<Integer> backends = waitForSleepingMigration(instance, this.folder.resolve("doomed.log"));
+		List<Integer> backends = waitForWorkingSession(instance, this.folder.resolve("doomed.log"),
+				"query LIKE 'SELECT pg_sleep%'");
 		assertThat(instance.toHandle().destroyForcibly()).isTrue();
 		assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		assertThat(instance.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
@@ -88,7 +89,8 @@ class CrashTests {
 			statement.execute("INSERT INTO events (kind) VALUES ('written while the index is built')");
 			Process instance = Instances.start(this.database, Instances.location(migrations), "doomed", "",
 					this.folder.resolve("doomed.log"));
-			List<Integer> backends = waitForWaitingIndexBuild(instance, this.folder.resolve("doomed.log"));
+			List<Integer> backends = waitForWorkingSession(instance, this.folder.resolve("doomed.log"),
+					"wait_event_type = 'Lock' AND query LIKE 'CREATE INDEX CONCURRENTLY%'");
 			assertThat(instance.toHandle().destroyForcibly()).isTrue();
 			assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
 			waitUntilGone(backends);
@@ -171,40 +173,19 @@ class CrashTests {
 	}
 
 	/**
-	 * Waits until the instance's working connection sleeps inside the migration (keeping
-	 * its application_name), and returns the pids of all of the instance's sessions.
+	 * Waits until the instance's working connection runs a statement matching the
+	 * condition (it keeps its application_name while it does), and returns the pids of
+	 * all of the instance's sessions.
 	 */
-	private List<Integer> waitForSleepingMigration(Process instance, Path log) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-		while (System.nanoTime() < deadline) {
-			String working = "cairn migrate " + ApplicationName.host() + "/" + instance.pid();
-			Integer sleeping = jdbc().queryForObject("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-					+ "current_database() AND application_name = ? AND state = 'active' AND query LIKE "
-					+ "'SELECT pg_sleep%'", Integer.class, working);
-			if (sleeping != null && sleeping > 0) {
-				return jdbc().queryForList(
-						"SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-								+ "AND (application_name = 'doomed' OR application_name LIKE ?)",
-						Integer.class, "cairn %/" + instance.pid());
-			}
-			if (!instance.isAlive()) {
-				break;
-			}
-			Thread.sleep(20);
-		}
-		throw new AssertionError("The instance never reached the sleeping migration; it printed:\n"
-				+ Files.readString(log) + "\nSessions: " + jdbc().queryForList("SELECT pid, application_name, state, "
-						+ "query FROM pg_stat_activity WHERE datname = current_database()"));
-	}
-
-	private List<Integer> waitForWaitingIndexBuild(Process instance, Path log) throws Exception {
+	private List<Integer> waitForWorkingSession(Process instance, Path log, String condition) throws Exception {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		String working = "cairn migrate " + ApplicationName.host() + "/" + instance.pid();
 		while (System.nanoTime() < deadline && instance.isAlive()) {
-			Integer waiting = jdbc().queryForObject("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-					+ "current_database() AND application_name = ? AND state = 'active' AND wait_event_type = 'Lock' "
-					+ "AND query LIKE 'CREATE INDEX CONCURRENTLY%'", Integer.class, working);
-			if (waiting != null && waiting > 0) {
+			Integer running = jdbc().queryForObject(
+					"SELECT count(*) FROM pg_stat_activity WHERE datname = "
+							+ "current_database() AND application_name = ? AND state = 'active' AND " + condition,
+					Integer.class, working);
+			if (running != null && running > 0) {
 				return jdbc().queryForList(
 						"SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
 								+ "AND (application_name = 'doomed' OR application_name LIKE ?)",
@@ -212,7 +193,9 @@ class CrashTests {
 			}
 			Thread.sleep(20);
 		}
-		throw new AssertionError("The instance never waited in its index build; it printed:\n" + Files.readString(log));
+		throw new AssertionError("The instance never ran " + condition + "; it printed:\n" + Files.readString(log)
+				+ "\nSessions: " + jdbc().queryForList("SELECT pid, application_name, state, query FROM "
+						+ "pg_stat_activity WHERE datname = current_database()"));
 	}
 
 	private void waitUntilGone(List<Integer> pids) throws InterruptedException {
