@@ -92,6 +92,12 @@ final class Runs {
 			return MigrationException.causedBy(failed + " The database ended the session (pg_terminate_backend or a "
 					+ "restart); the history table shows what was recorded before it did. Restart to try again.", ex);
 		}
+		if ("42501".equals(state)) {
+			return MigrationException.causedBy(failed + " The migration user lacks a privilege it needs for "
+					+ this.history.displayName() + ": run migrations as a role that may create tables in its schema "
+					+ "(cairn.user and cairn.password; an application's own user often may only read and write "
+					+ "rows), or grant the privilege, then restart.", ex);
+		}
 		return MigrationException.causedBy(failed + " Check that the database is reachable and that the migration "
 				+ "user may create and write " + this.history.displayName() + ".", ex);
 	}

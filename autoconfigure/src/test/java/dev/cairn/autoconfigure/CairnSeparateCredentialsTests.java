@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.cairn.core.MigrationException;
 import dev.cairn.core.MigrationInfo;
 import dev.cairn.core.MigrationSnapshot;
 import dev.cairn.test.TestDatabase;
@@ -101,8 +102,27 @@ class CairnSeparateCredentialsTests {
 	}
 
 	@Test
-	void applicationUserAloneCannotMigrate() {
-		this.contextRunner.run((context) -> assertThat(context).hasFailed());
+	void applicationUserAloneCannotMigrate() throws SQLException {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			while (failure != null && !(failure instanceof MigrationException)) {
+				failure = failure.getCause();
+			}
+			assertThat(failure).isInstanceOf(MigrationException.class)
+				.hasMessage("Migration run against the database failed: ERROR: permission denied for schema "
+						+ "public (SQLSTATE 42501). The migration user lacks a privilege it needs "
+						+ "for cairn_history: run migrations as a role that may create tables in its schema (cairn.user "
+						+ "and cairn.password; an application's own user often may only read and write rows), or grant "
+						+ "the privilege, then restart.");
+		});
+		try (Connection connection = database.connect();
+				Statement statement = connection.createStatement();
+				java.sql.ResultSet result = statement
+					.executeQuery("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")) {
+			result.next();
+			assertThat(result.getInt(1)).as("nothing was created in public").isZero();
+		}
 	}
 
 	private void assertMigratedByDdlRoleAndUsableByAppRole(

@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -23,6 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * migration fails clearly and leaves nothing; on the lock's, the run stops before it
  * records or starts another migration, so two instances never migrate at once.
  */
+// A broken lock_timeout leaves the test blocked in a socket read, which an interrupt
+// cannot
+// end: the test runs on a thread of its own, so the timeout fails it.
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = ThreadMode.SEPARATE_THREAD)
 class BackendTerminationTests {
 
 	private static final String LOCK_PID = "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND "

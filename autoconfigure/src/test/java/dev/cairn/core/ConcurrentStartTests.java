@@ -20,9 +20,10 @@ import dev.cairn.test.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Eight application instances, each in a JVM of its own, booting at once against one
- * database with 50 pending migrations: every migration is applied exactly once, every
- * instance starts, and the ones that wait are told who holds the lock.
+ * Eight application instances, each in a JVM of its own, released together once all are
+ * up, against one database with 50 pending migrations: every migration is applied exactly
+ * once, every instance starts, exactly one holds the lock while all eight are connected,
+ * and the ones that wait are told who holds it.
  */
 class ConcurrentStartTests {
 
@@ -51,13 +52,28 @@ class ConcurrentStartTests {
 			}
 			Files.writeString(migrations.resolve("%03d_table_%03d.sql".formatted(i, i)), sql);
 		}
+		Path go = this.folder.resolve("go");
 		List<Process> processes = new ArrayList<>();
 		List<Path> outputs = new ArrayList<>();
 		for (int i = 0; i < INSTANCES; i++) {
 			Path output = this.folder.resolve("instance-" + i + ".log");
 			outputs.add(output);
-			processes.add(Instances.start(this.database, Instances.location(migrations), "instance-" + i, "", output));
+			processes.add(Instances.start(this.database, Instances.location(migrations), "instance-" + i, "", output,
+					List.of("-Dcairn.test.startFile=" + go)));
 		}
+		JdbcTemplate jdbc = new JdbcTemplate(this.database.dataSource());
+		awaitEvery(outputs, "ready");
+		// Every JVM is up and waiting: they all connect and reach for the lock at once.
+		Files.createFile(go);
+		awaitQuery(jdbc, INSTANCES + " instances waiting for or holding the lock while 002 runs",
+				"SELECT count(*) FILTER (WHERE application_name LIKE 'cairn lock %') = " + INSTANCES
+						+ " AND count(*) FILTER (WHERE query LIKE '%pg_sleep(8)%' AND state = 'active') = 1 "
+						+ "FROM pg_stat_activity WHERE datname = current_database()");
+		assertThat(jdbc
+			.queryForObject("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+					+ "(SELECT oid FROM pg_database WHERE datname = current_database())", Integer.class))
+			.as("while all of them run, exactly one holds the migration lock")
+			.isEqualTo(1);
 		List<String> logs = new ArrayList<>();
 		for (int i = 0; i < INSTANCES; i++) {
 			Process process = processes.get(i);
@@ -93,7 +109,6 @@ class ConcurrentStartTests {
 				.containsPattern("migrating on pid \\d+, last query: ")
 				.doesNotContain("pg_blocking_pids", "pg_try_advisory_lock");
 		}
-		JdbcTemplate jdbc = new JdbcTemplate(this.database.dataSource());
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM cairn_history", Integer.class)).isEqualTo(MIGRATIONS);
 		assertThat(jdbc.queryForObject("SELECT count(DISTINCT version) FROM cairn_history", Integer.class))
 			.isEqualTo(MIGRATIONS);
@@ -108,6 +123,27 @@ class ConcurrentStartTests {
 		assertThat(jdbc.queryForObject("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = "
 				+ "(SELECT oid FROM pg_database WHERE datname = current_database())", Integer.class))
 			.isZero();
+	}
+
+	private static void awaitEvery(List<Path> outputs, String line) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+		for (Path output : outputs) {
+			while (!Files.readString(output, StandardCharsets.UTF_8).lines().anyMatch(line::equals)) {
+				assertThat(System.nanoTime())
+					.as("%s printed %s:%n%s", output.getFileName(), line,
+							Files.readString(output, StandardCharsets.UTF_8))
+					.isLessThan(deadline);
+				Thread.sleep(20);
+			}
+		}
+	}
+
+	private static void awaitQuery(JdbcTemplate jdbc, String what, String sql) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!Boolean.TRUE.equals(jdbc.queryForObject(sql, Boolean.class))) {
+			assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+			Thread.sleep(20);
+		}
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.cairn.core;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +43,8 @@ class CrashTests {
 				""");
 		Process instance = Instances.start(this.database, Instances.location(migrations), "doomed",
 				"-c cairn_test.sleep=600", this.folder.resolve("doomed.log"));
-		List<Integer> backends = waitForSleepingMigration(instance, this.folder.resolve("doomed.log"));
+		List<Integer> backends = waitForWorkingSession(instance, this.folder.resolve("doomed.log"),
+				"query LIKE 'SELECT pg_sleep%'");
 		assertThat(instance.toHandle().destroyForcibly()).isTrue();
 		assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		assertThat(instance.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
@@ -61,6 +64,53 @@ class CrashTests {
 		assertThat(jdbc().queryForObject("SELECT count(*) FROM victim", Integer.class)).isOne();
 		assertThat(jdbc().queryForList("SELECT script FROM cairn_history ORDER BY installed_rank", String.class))
 			.containsExactly("001_first.sql", "002_victim.sql");
+	}
+
+	/**
+	 * A kill that lands while a {@code CREATE INDEX CONCURRENTLY} waits (here for a
+	 * writer's open transaction) leaves the invalid index PostgreSQL made before the
+	 * wait: the next run drops it and builds it again.
+	 */
+	@Test
+	void anInstanceKilledDuringAConcurrentIndexBuildLeavesAnInvalidIndexThatTheNextRunRebuilds() throws Exception {
+		Path migrations = Files.createDirectories(this.folder.resolve("migrations"));
+		Files.writeString(migrations.resolve("001_events.sql"), """
+				CREATE TABLE events (id bigserial PRIMARY KEY, kind text NOT NULL);
+				INSERT INTO events (kind) SELECT 'kind-' || g FROM generate_series(1, 1000) g;
+				""");
+		Files.writeString(migrations.resolve("002_events_kind.sql"), """
+				-- cairn:no-transaction
+				CREATE INDEX CONCURRENTLY events_kind ON events (kind);
+				""");
+		MigratorSettings.Builder settings = MigratorSettings.builder().locations(Instances.location(migrations));
+		new Migrator(this.database.dataSource(), settings.target("1").build()).migrate();
+		try (Connection writer = this.database.connect(); Statement statement = writer.createStatement()) {
+			writer.setAutoCommit(false);
+			statement.execute("INSERT INTO events (kind) VALUES ('written while the index is built')");
+			Process instance = Instances.start(this.database, Instances.location(migrations), "doomed", "",
+					this.folder.resolve("doomed.log"));
+			List<Integer> backends = waitForWorkingSession(instance, this.folder.resolve("doomed.log"),
+					"wait_event_type = 'Lock' AND query LIKE 'CREATE INDEX CONCURRENTLY%'");
+			assertThat(instance.toHandle().destroyForcibly()).isTrue();
+			assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			waitUntilGone(backends);
+			writer.rollback();
+		}
+		assertThat(jdbc().queryForObject("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_kind'::regclass",
+				Boolean.class))
+			.as("the kill left the invalid index of the interrupted build")
+			.isFalse();
+		assertThat(jdbc().queryForObject("SELECT count(*) FROM cairn_history WHERE version = '2' AND success",
+				Integer.class))
+			.isZero();
+
+		MigrateResult next = new Migrator(this.database.dataSource(), settings.target(null).build()).migrate();
+		assertThat(next.applied()).extracting(MigrateResult.Applied::script).containsExactly("002_events_kind.sql");
+		assertThat(jdbc().queryForObject("SELECT indisvalid FROM pg_index WHERE indexrelid = 'events_kind'::regclass",
+				Boolean.class))
+			.as("rebuilt, not kept invalid by IF NOT EXISTS or skipped")
+			.isTrue();
+		assertThat(jdbc().queryForObject("SELECT count(*) FROM pg_index WHERE NOT indisvalid", Integer.class)).isZero();
 	}
 
 	/**
@@ -102,10 +152,13 @@ class CrashTests {
 					Integer.class, "round-" + round, "cairn %/" + instance.pid());
 			instance.toHandle().destroyForcibly();
 			assertThat(instance.waitFor(30, TimeUnit.SECONDS)).isTrue();
-			kills++;
+			if (!backends.isEmpty()) {
+				// Only a kill that finds the instance connected can interrupt a run.
+				kills++;
+			}
 			waitUntilGone(backends);
 		}
-		assertThat(kills).as("instances killed before one finished").isGreaterThan(3);
+		assertThat(kills).as("instances killed while connected, before one finished").isGreaterThan(3);
 		assertThat(jdbc().queryForObject("SELECT count(*) FROM cairn_history WHERE success", Integer.class))
 			.isEqualTo(count);
 		assertThat(
@@ -120,30 +173,29 @@ class CrashTests {
 	}
 
 	/**
-	 * Waits until the instance's working connection sleeps inside the migration (keeping
-	 * its application_name), and returns the pids of all of the instance's sessions.
+	 * Waits until the instance's working connection runs a statement matching the
+	 * condition (it keeps its application_name while it does), and returns the pids of
+	 * all of the instance's sessions.
 	 */
-	private List<Integer> waitForSleepingMigration(Process instance, Path log) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-		while (System.nanoTime() < deadline) {
-			String working = "cairn migrate " + ApplicationName.host() + "/" + instance.pid();
-			Integer sleeping = jdbc().queryForObject("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-					+ "current_database() AND application_name = ? AND state = 'active' AND query LIKE "
-					+ "'SELECT pg_sleep%'", Integer.class, working);
-			if (sleeping != null && sleeping > 0) {
+	private List<Integer> waitForWorkingSession(Process instance, Path log, String condition) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		String working = "cairn migrate " + ApplicationName.host() + "/" + instance.pid();
+		while (System.nanoTime() < deadline && instance.isAlive()) {
+			Integer running = jdbc().queryForObject(
+					"SELECT count(*) FROM pg_stat_activity WHERE datname = "
+							+ "current_database() AND application_name = ? AND state = 'active' AND " + condition,
+					Integer.class, working);
+			if (running != null && running > 0) {
 				return jdbc().queryForList(
 						"SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
 								+ "AND (application_name = 'doomed' OR application_name LIKE ?)",
 						Integer.class, "cairn %/" + instance.pid());
 			}
-			if (!instance.isAlive()) {
-				break;
-			}
 			Thread.sleep(20);
 		}
-		throw new AssertionError("The instance never reached the sleeping migration; it printed:\n"
-				+ Files.readString(log) + "\nSessions: " + jdbc().queryForList("SELECT pid, application_name, state, "
-						+ "query FROM pg_stat_activity WHERE datname = current_database()"));
+		throw new AssertionError("The instance never ran " + condition + "; it printed:\n" + Files.readString(log)
+				+ "\nSessions: " + jdbc().queryForList("SELECT pid, application_name, state, query FROM "
+						+ "pg_stat_activity WHERE datname = current_database()"));
 	}
 
 	private void waitUntilGone(List<Integer> pids) throws InterruptedException {

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,6 +35,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * leaves its invalid index in the way of the next attempt.
  */
 @ExtendWith(OutputCaptureExtension.class)
+// A broken lock_timeout leaves the test blocked in a socket read, which an interrupt
+// cannot
+// end: the test runs on a thread of its own, so the timeout fails it.
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = ThreadMode.SEPARATE_THREAD)
 class LockContentionTests {
 
 	private static final Duration LOCK_TIMEOUT = Duration.ofMillis(300);

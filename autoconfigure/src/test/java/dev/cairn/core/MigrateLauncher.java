@@ -10,8 +10,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * once or kill one: it migrates, prints every listener call on a line of its own, and
  * exits 0 on success, 1 on a failed run.
  * <p>
- * Arguments: the JDBC URL (with credentials and any {@code options}), the location, the
- * instance name (its {@code application_name}).
+ * With {@code -Dcairn.test.startFile=PATH} it prints {@code ready} and waits for that
+ * file before it connects. Arguments: the JDBC URL (with credentials and any
+ * {@code options}), the location, the instance name (its {@code application_name}).
  */
 public final class MigrateLauncher {
 
@@ -43,6 +44,7 @@ public final class MigrateLauncher {
 
 		};
 		System.out.println("started " + args[2]);
+		awaitStartFile();
 		try {
 			new Migrator(dataSource, MigratorSettings.builder().locations(args[1]).build(), listener, List.of())
 				.migrate();
@@ -52,6 +54,31 @@ public final class MigrateLauncher {
 			System.exit(1);
 		}
 		System.exit(0);
+	}
+
+	/**
+	 * Waits until the file named by {@code cairn.test.startFile} exists, when it is set:
+	 * the tests start every JVM first, then let them all go at once.
+	 */
+	private static void awaitStartFile() {
+		String startFile = System.getProperty("cairn.test.startFile");
+		if (startFile == null) {
+			return;
+		}
+		System.out.println("ready");
+		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+		while (!java.nio.file.Files.exists(java.nio.file.Path.of(startFile))) {
+			if (System.nanoTime() > deadline) {
+				System.out.println("failed: the start file " + startFile + " never appeared");
+				System.exit(2);
+			}
+			try {
+				Thread.sleep(5);
+			}
+			catch (InterruptedException ex) {
+				System.exit(2);
+			}
+		}
 	}
 
 }

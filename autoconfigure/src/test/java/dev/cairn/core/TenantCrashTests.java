@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,7 @@ class TenantCrashTests {
 			Thread.sleep(50);
 		}
 		assertThat(instance.toHandle().destroyForcibly()).isTrue();
-		instance.waitFor();
+		assertThat(instance.waitFor(30, TimeUnit.SECONDS)).as("the killed fleet run exited").isTrue();
 		assertThat(complete(jdbc)).as("the kill landed mid-fleet").hasSizeLessThan(TENANTS);
 		List<String> tenants = IntStream.rangeClosed(1, TENANTS).mapToObj("t%02d"::formatted).toList();
 		FleetResult resumed = new TenantMigrations(this.database.dataSource(),

@@ -6,8 +6,11 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * run's {@code lock_timeout} for that file only.
  */
 @ExtendWith(OutputCaptureExtension.class)
+// A broken lock_timeout leaves the test blocked in a socket read, which an interrupt
+// cannot
+// end: the test runs on a thread of its own, so the timeout fails it.
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = ThreadMode.SEPARATE_THREAD)
 class TimeoutTests {
 
 	@RegisterExtension

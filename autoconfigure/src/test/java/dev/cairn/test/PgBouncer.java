@@ -2,13 +2,13 @@ package dev.cairn.test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -63,7 +63,7 @@ public final class PgBouncer implements AutoCloseable {
 		try {
 			Path folder = Files.createTempDirectory("cairn-pgbouncer");
 			Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
-			int port = freePort();
+			int port = Processes.freePort();
 			String user = (database.username() != null) ? database.username() : "postgres";
 			Files.writeString(folder.resolve("users.txt"), "\"" + user + "\" \"\"\n");
 			Files.writeString(folder.resolve("pgbouncer.ini"),
@@ -73,15 +73,12 @@ public final class PgBouncer implements AutoCloseable {
 							"default_pool_size = " + poolSize, "max_client_conn = 500",
 							"logfile = " + folder.resolve("pgb.log"), "pidfile = " + folder.resolve("pgb.pid"),
 							"ignore_startup_parameters = extra_float_digits,options", "server_check_delay = 0", ""));
-			List<String> command = new ArrayList<>();
-			if ("root".equals(System.getProperty("user.name"))) {
-				command.addAll(List.of("runuser", "-u", "postgres", "--"));
-			}
-			command.addAll(List.of(executable, "-d", folder.resolve("pgbouncer.ini").toString()));
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				throw new IllegalStateException("pgbouncer did not start: " + output);
+			Processes.Finished started = Processes.run(
+					new ProcessBuilder(Processes
+						.asPostgresUser(List.of(executable, "-d", folder.resolve("pgbouncer.ini").toString()))),
+					Duration.ofSeconds(30));
+			if (started.exitCode() != 0) {
+				throw new IllegalStateException("pgbouncer did not start: " + started.output());
 			}
 			awaitPort(port, folder);
 			return new PgBouncer(folder, port, database.url());
@@ -103,12 +100,6 @@ public final class PgBouncer implements AutoCloseable {
 		}
 		throw new IllegalStateException("pgbouncer is not installed; this test runs a PgBouncer of its own. "
 				+ "Install it with: apt-get install -y pgbouncer (.ci/run does).");
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static void awaitPort(int port, Path folder) throws IOException, InterruptedException {

@@ -1,12 +1,9 @@
 package dev.cairn.test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs PostgreSQL's own client programs, {@code psql} and {@code pg_dump}, against a test
@@ -73,20 +70,7 @@ public final class PostgresClient {
 	 * @return what it printed, standard error included
 	 */
 	public static String run(String... command) {
-		try {
-			Process process = start(new ProcessBuilder(command).redirectErrorStream(true));
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			assertThat(process.waitFor(2, TimeUnit.MINUTES)).as(String.join(" ", command) + " finished").isTrue();
-			assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
-			return output;
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		return Processes.succeed(new ProcessBuilder(command), Duration.ofMinutes(2));
 	}
 
 	/**

@@ -1,8 +1,6 @@
 package dev.cairn.test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,10 +9,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -89,7 +87,7 @@ public final class PrivateCluster implements AutoCloseable {
 			Files.writeString(data.resolve("postgresql.auto.conf"), String.join("\n", settings)
 					+ "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" + folder + "'\nfsync = off\n",
 					java.nio.file.StandardOpenOption.APPEND);
-			PrivateCluster cluster = new PrivateCluster(bin, folder, data, freePort(), password);
+			PrivateCluster cluster = new PrivateCluster(bin, folder, data, Processes.freePort(), password);
 			cluster.start();
 			return cluster;
 		}
@@ -112,7 +110,7 @@ public final class PrivateCluster implements AutoCloseable {
 			run(this.bin, folder, this.password, "pg_basebackup", command.toArray(String[]::new));
 			Files.writeString(data.resolve("postgresql.auto.conf"), "\nunix_socket_directories = '" + folder + "'\n",
 					java.nio.file.StandardOpenOption.APPEND);
-			PrivateCluster standby = new PrivateCluster(this.bin, folder, data, freePort(), this.password);
+			PrivateCluster standby = new PrivateCluster(this.bin, folder, data, Processes.freePort(), this.password);
 			standby.start();
 			return standby;
 		}
@@ -202,42 +200,17 @@ public final class PrivateCluster implements AutoCloseable {
 				+ "test runs a cluster of its own. Install the postgresql package (.ci/run does).");
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-	}
-
 	private static void run(Path bin, Path folder, String password, String program, String... arguments) {
 		List<String> command = new ArrayList<>();
-		if ("root".equals(System.getProperty("user.name"))) {
-			command.addAll(List.of("runuser", "-u", "postgres", "--"));
-		}
 		command.add(bin.resolve(program).toString());
 		command.addAll(List.of(arguments));
-		Path output = folder.resolve(program + ".out");
-		try {
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(output.toFile());
-			if (password != null) {
-				builder.environment().put("PGPASSWORD", password);
-			}
-			Process process = builder.start();
-			if (!process.waitFor(2, TimeUnit.MINUTES)) {
-				process.destroyForcibly();
-				throw new IllegalStateException(program + " did not finish within 2 minutes");
-			}
-			if (process.exitValue() != 0) {
-				throw new IllegalStateException(
-						program + " failed: " + Files.readString(output, StandardCharsets.UTF_8));
-			}
+		ProcessBuilder builder = new ProcessBuilder(Processes.asPostgresUser(command));
+		if (password != null) {
+			builder.environment().put("PGPASSWORD", password);
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Could not run " + program + ": " + ex.getMessage(), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
+		Processes.Finished finished = Processes.run(builder, Duration.ofMinutes(2));
+		if (finished.exitCode() != 0) {
+			throw new IllegalStateException(program + " failed: " + finished.output());
 		}
 	}
 

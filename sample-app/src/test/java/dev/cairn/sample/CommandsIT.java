@@ -116,13 +116,10 @@ class CommandsIT {
 	@Tag(PostgresClient.TAG)
 	void baselineAdoptsADatabaseBuiltByHandThenMigrateAppliesOnlyTheRest() throws Exception {
 		Path migrations = Path.of(System.getProperty("cairn.sample.migrations"));
-		Process psql = PostgresClient.start(new ProcessBuilder("psql", "-q", "-v", "ON_ERROR_STOP=1", "-f",
+		PostgresClient.run("psql", "-q", "-v", "ON_ERROR_STOP=1", "-f",
 				migrations.resolve("001_initial_postgres.sql").toString(), "-f",
 				migrations.resolve("002_scan_lifecycle_columns.sql").toString(), "-f",
-				migrations.resolve("003_runner_jobs_idempotency.sql").toString(), this.database.libpqUri())
-			.redirectErrorStream(true));
-		String psqlOutput = new String(psql.getInputStream().readAllBytes());
-		assertThat(psql.waitFor()).as(psqlOutput).isZero();
+				migrations.resolve("003_runner_jobs_idempotency.sql").toString(), this.database.libpqUri());
 
 		Result baseline = this.jar.command("baseline", "--cairn.target=3");
 		assertThat(baseline.exitCode()).as(baseline.toString()).isZero();
