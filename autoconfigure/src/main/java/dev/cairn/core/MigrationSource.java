@@ -37,6 +37,10 @@ final class MigrationSource {
 		this.folders = new MigrationLocations(classLoader);
 	}
 
+	List<JavaMigration> javaMigrations() {
+		return this.javaMigrations;
+	}
+
 	/**
 	 * Resolves every migration file and Java migration: versioned ones in version order,
 	 * then repeatable ones by name.

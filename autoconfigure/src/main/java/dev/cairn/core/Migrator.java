@@ -314,6 +314,14 @@ public final class Migrator {
 	}
 
 	/**
+	 * Returns the migrations written in Java that this migrator runs with the files.
+	 * @return the Java migrations, in the order given
+	 */
+	public List<JavaMigration> javaMigrations() {
+		return this.source.javaMigrations();
+	}
+
+	/**
 	 * Returns the history table's name as messages show it.
 	 * @return the name, schema-qualified when a schema is set
 	 */

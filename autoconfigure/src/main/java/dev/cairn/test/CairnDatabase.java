@@ -7,6 +7,7 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import dev.cairn.core.JavaMigration;
+import dev.cairn.core.Migrator;
 import dev.cairn.core.MigratorSettings;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -84,6 +85,16 @@ public final class CairnDatabase implements BeforeAllCallback, AfterAllCallback,
 	 */
 	public static CairnDatabase forSettings(MigratorSettings settings, List<JavaMigration> javaMigrations) {
 		return new CairnDatabase(new TemplateRecipe(settings, javaMigrations), false);
+	}
+
+	/**
+	 * Migrates the template as a migrator would, with its settings and Java migrations;
+	 * the migrator's own data source is never used.
+	 * @param migrator the migrator, as the application builds it
+	 * @return the extension, one database per test method
+	 */
+	public static CairnDatabase forMigrator(Migrator migrator) {
+		return forSettings(migrator.settings(), migrator.javaMigrations());
 	}
 
 	/**
@@ -191,7 +202,7 @@ public final class CairnDatabase implements BeforeAllCallback, AfterAllCallback,
 
 	private Templates templates() {
 		if (this.templates == null) {
-			this.templates = Templates.on(TestServer.find(System::getProperty));
+			this.templates = Templates.on(TestServer.find());
 		}
 		return this.templates;
 	}

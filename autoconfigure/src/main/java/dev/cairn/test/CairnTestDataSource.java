@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.util.ClassUtils;
@@ -28,6 +30,9 @@ public final class CairnTestDataSource extends DelegatingDataSource implements D
 
 	private static final boolean HIKARI = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
 			CairnTestDataSource.class.getClassLoader());
+
+	/** Boot's details from {@code spring.datasource.*}, a package-private class. */
+	private static final String FROM_PROPERTIES = "org.springframework.boot.jdbc.autoconfigure.PropertiesJdbcConnectionDetails";
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
@@ -60,7 +65,8 @@ public final class CairnTestDataSource extends DelegatingDataSource implements D
 	@Override
 	protected synchronized DataSource obtainTargetDataSource() {
 		if (this.pool == null) {
-			Templates templates = Templates.on(TestServer.find(this.environment::getProperty));
+			Templates templates = Templates
+				.on(TestServer.find(this.environment::getProperty, () -> connectionDetails(this.beanFactory)));
 			MigratorSettings settings = Binder.get(this.environment)
 				.bindOrCreate("cairn", CairnProperties.class)
 				.toSettings();
@@ -73,6 +79,28 @@ public final class CairnTestDataSource extends DelegatingDataSource implements D
 			switchTo(templates.take(template));
 		}
 		return this.pool;
+	}
+
+	/**
+	 * Returns the server a {@link JdbcConnectionDetails} bean of the context names (what
+	 * {@code @ServiceConnection} on a PostgreSQL container registers, or a user's own),
+	 * passing over the one Boot derives from {@code spring.datasource.*}, which names the
+	 * application's database rather than a server for tests, and any that is not
+	 * PostgreSQL.
+	 * @param beanFactory the context's bean factory
+	 * @return the server, or {@code null} if no such bean is there
+	 */
+	static @Nullable TestServer connectionDetails(ListableBeanFactory beanFactory) {
+		for (String name : beanFactory.getBeanNamesForType(JdbcConnectionDetails.class)) {
+			JdbcConnectionDetails details = beanFactory.getBean(name, JdbcConnectionDetails.class);
+			String url = details.getJdbcUrl();
+			if (!details.getClass().getName().equals(FROM_PROPERTIES) && url != null
+					&& url.startsWith("jdbc:postgresql:")) {
+				return new TestServer("the JdbcConnectionDetails bean '" + name + "'",
+						TestServer.withCredentials(url, details.getUsername(), details.getPassword()));
+			}
+		}
+		return null;
 	}
 
 	/**

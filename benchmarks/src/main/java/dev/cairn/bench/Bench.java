@@ -63,6 +63,13 @@ public final class Bench {
 			fresh(List.of(args).subList(1, args.length));
 			return;
 		}
+		if (args.length > 0 && args[0].equals("spring")) {
+			SpringRefreshBench.main(List.of(args).subList(1, args.length),
+					Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0])
+						.toAbsolutePath()
+						.getParent());
+			return;
+		}
 		if (args.length > 0 && args[0].equals("stall")) {
 			Stall.main(List.of(args).subList(1, args.length));
 			return;

@@ -6,17 +6,18 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
-import dev.cairn.test.TestDatabase;
+import javax.sql.DataSource;
+
+import dev.cairn.test.AutoConfigureCairnDatabase;
+import dev.cairn.test.OnTestServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 import org.springframework.test.web.servlet.client.RestTestClient.BodyContentSpec;
 
@@ -24,23 +25,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The endpoint's write operations over HTTP, with
- * {@code management.endpoint.migrations.access=unrestricted}.
+ * {@code management.endpoint.migrations.access=unrestricted}, on a clone of the template
+ * that {@code @AutoConfigureCairnDatabase} migrates from the app's own migrations.
  */
+@ExtendWith(OnTestServer.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoint.migrations.access=unrestricted")
 @AutoConfigureRestTestClient
+@AutoConfigureCairnDatabase
 class MigrationsEndpointWriteTests {
-
-	@RegisterExtension
-	static final TestDatabase database = new TestDatabase();
 
 	@Autowired
 	private RestTestClient client;
 
-	@DynamicPropertySource
-	static void database(DynamicPropertyRegistry registry) {
-		database.registerAsDataSource(registry);
-	}
+	@Autowired
+	private DataSource dataSource;
 
 	@Test
 	void rollsBackMigratesAndRepairsThenShowsTheNewState() throws SQLException {
@@ -99,7 +98,8 @@ class MigrationsEndpointWriteTests {
 
 		// An applied file whose checksum no longer matches stops every operation but
 		// repair.
-		try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement()) {
 			statement.execute("UPDATE cairn_history SET checksum = 'sha256:0' WHERE version = '5'");
 		}
 		post("rollback", Map.of("count", 1)).expectStatus()

@@ -1,36 +1,31 @@
 package dev.cairn.sample;
 
-import dev.cairn.test.TestDatabase;
+import dev.cairn.test.AutoConfigureCairnDatabase;
+import dev.cairn.test.OnTestServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
  * The sample app with two tenant schemas (files in the test resources'
  * {@code db/tenants}): the fleet over HTTP at {@code /actuator/migrations} and
- * {@code /actuator/migrations/tenants/{name}}, and in health.
+ * {@code /actuator/migrations/tenants/{name}}, and in health. The application's own
+ * migrations come with the {@code @AutoConfigureCairnDatabase} clone; the tenants' are
+ * applied to it at startup.
  */
+@ExtendWith(OnTestServer.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "cairn.tenants.schemas=acme,globex")
 @AutoConfigureRestTestClient
+@AutoConfigureCairnDatabase
 class TenantsEndpointTests {
-
-	@RegisterExtension
-	static final TestDatabase database = new TestDatabase();
 
 	@Autowired
 	private RestTestClient client;
-
-	@DynamicPropertySource
-	static void database(DynamicPropertyRegistry registry) {
-		database.registerAsDataSource(registry);
-	}
 
 	@Test
 	void showsTheFleetAndEachTenant() {
