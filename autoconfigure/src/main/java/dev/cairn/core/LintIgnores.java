@@ -23,16 +23,17 @@ final class LintIgnores {
 
 	private final String[] lines;
 
-	private LintIgnores(String text) {
-		this.lines = text.split("\r\n|\r|\n", -1);
+	private LintIgnores(String[] lines) {
+		this.lines = lines;
 	}
 
 	static LintIgnores of(SqlScript script, List<LintFinding> findings) {
 		String text = script.text();
-		LintIgnores ignores = new LintIgnores(text);
 		if (!text.contains(DIRECTIVE)) {
-			return ignores;
+			// Most files, and a large dump's every line: nothing to split.
+			return new LintIgnores(new String[0]);
 		}
+		LintIgnores ignores = new LintIgnores(text.split("\r\n|\r|\n", -1));
 		List<Integer> comments = new ArrayList<>();
 		SqlLexer.split(text, comments::add);
 		int sqlStart = script.statements().isEmpty() ? text.length() : script.statements().get(0).offset();
@@ -84,6 +85,9 @@ final class LintIgnores {
 	boolean silences(LintRule rule, SqlStatement statement) {
 		if (this.wholeFile.contains(rule)) {
 			return true;
+		}
+		if (this.byLine.isEmpty()) {
+			return false;
 		}
 		for (int line = statement.line() - 1; line >= 1; line--) {
 			Set<LintRule> rules = this.byLine.get(line);

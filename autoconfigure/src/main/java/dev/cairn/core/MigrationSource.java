@@ -4,6 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -170,8 +171,15 @@ final class MigrationSource {
 	}
 
 	private static byte[] bytes(Resource resource, String name, String location) {
-		try (InputStream in = resource.getInputStream()) {
-			return in.readAllBytes();
+		try {
+			if (resource.isFile()) {
+				// Sized from the file: reading a stream to its end would hold its bytes
+				// twice.
+				return Files.readAllBytes(resource.getFile().toPath());
+			}
+			try (InputStream in = resource.getInputStream()) {
+				return in.readAllBytes();
+			}
 		}
 		catch (IOException ex) {
 			String reason = (ex instanceof NoSuchFileException || ex instanceof FileNotFoundException)

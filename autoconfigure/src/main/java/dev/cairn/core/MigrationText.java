@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,6 +29,8 @@ final class MigrationText {
 	 */
 	static final int MAX_KEPT_BYTES = 1 << 20;
 
+	private static final int DECODE_SLICE = 1 << 16;
+
 	private static final MessageDigest SHA256 = newSha256();
 
 	private MigrationText() {
@@ -46,8 +49,16 @@ final class MigrationText {
 			.onMalformedInput(CodingErrorAction.REPORT)
 			.onUnmappableCharacter(CodingErrorAction.REPORT);
 		ByteBuffer input = ByteBuffer.wrap(bytes, start, bytes.length - start);
-		CharBuffer output = CharBuffer.allocate(bytes.length);
-		var result = decoder.decode(input, output, true);
+		// A large file is checked a slice at a time and then decoded by String, so that
+		// no
+		// char[] twice its size is ever allocated.
+		CharBuffer output = CharBuffer.allocate(Math.min(bytes.length, DECODE_SLICE));
+		boolean whole = true;
+		CoderResult result;
+		while ((result = decoder.decode(input, output, true)).isOverflow()) {
+			whole = false;
+			output.clear();
+		}
 		if (result.isError()) {
 			int bad = input.position();
 			int line = 1;
@@ -61,7 +72,8 @@ final class MigrationText {
 							+ " at line " + line + " (byte offset " + bad + "). Save the file as UTF-8.");
 		}
 		decoder.flush(output);
-		String text = output.flip().toString();
+		String text = whole ? output.flip().toString()
+				: new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
 		int nul = text.indexOf('\0');
 		if (nul >= 0) {
 			int line = 1;
@@ -181,6 +193,12 @@ final class MigrationText {
 	 * {@link #MAX_KEPT_BYTES}
 	 */
 	static byte @Nullable [] compress(String text) {
+		if (text.length() / 2 > MAX_KEPT_BYTES) {
+			// Normalising at most halves the length (CRLF to LF), and each char is at
+			// least
+			// one byte of UTF-8: too large, known without building it.
+			return null;
+		}
 		byte[] bytes = normalise(text).getBytes(StandardCharsets.UTF_8);
 		if (bytes.length > MAX_KEPT_BYTES) {
 			return null;

@@ -1,5 +1,6 @@
 package dev.cairn.core;
 
+import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -293,7 +294,7 @@ final class SqlLexer {
 	private void endStatement(boolean terminated) {
 		if (this.start >= 0) {
 			advanceTo(this.start);
-			String copyData = (terminated && this.fromStdin) ? copyData() : null;
+			CharSequence copyData = (terminated && this.fromStdin) ? copyData() : null;
 			this.statements.add(new SqlStatement(this.text.substring(this.start, this.end), this.start, this.markLine,
 					this.markColumn, copyData));
 		}
@@ -309,7 +310,7 @@ final class SqlLexer {
 		this.fromStdin = false;
 	}
 
-	private String copyData() {
+	private CharSequence copyData() {
 		// Text after the semicolon would be either data or SQL; refusing it is better
 		// than guessing.
 		while (this.pos < this.length && !isNewline(this.text.charAt(this.pos))) {
@@ -335,9 +336,11 @@ final class SqlLexer {
 			}
 			if (lineEnd - this.pos == 2 && this.text.charAt(this.pos) == '\\'
 					&& this.text.charAt(this.pos + 1) == '.') {
-				String data = this.text.substring(dataStart, this.pos);
+				int dataEnd = this.pos;
 				this.pos = nextLine(lineEnd);
-				return carriageReturns ? data.replace("\r\n", "\n").replace('\r', '\n') : data;
+				return carriageReturns
+						? this.text.substring(dataStart, dataEnd).replace("\r\n", "\n").replace('\r', '\n')
+						: CharBuffer.wrap(this.text, dataStart, dataEnd).asReadOnlyBuffer();
 			}
 			carriageReturns |= lineEnd < this.length && this.text.charAt(lineEnd) == '\r';
 			this.pos = nextLine(lineEnd);

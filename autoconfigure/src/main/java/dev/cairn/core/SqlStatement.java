@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param line the 1-based line of that character
  * @param column the 1-based column of that character
  * @param copyData for {@code COPY … FROM stdin}: the inline data lines (each ending in a
- * newline) that follow the statement up to the {@code \.} line; otherwise {@code null}
+ * newline) that follow the statement up to the {@code \.} line, as a view of the file's
+ * text rather than a copy of it (a dump's data can be most of a large file); otherwise
+ * {@code null}
  */
-record SqlStatement(String sql, int offset, int line, int column, @Nullable String copyData) {
+record SqlStatement(String sql, int offset, int line, int column, @Nullable CharSequence copyData) {
 
 }

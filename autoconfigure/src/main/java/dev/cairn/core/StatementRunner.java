@@ -1,7 +1,6 @@
 package dev.cairn.core;
 
-import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Sends a migration's statements on the working connection: row-less statements of a
@@ -35,6 +35,8 @@ final class StatementRunner {
 	static final String LOCK_NOT_AVAILABLE = "55P03";
 
 	private static final Log logger = LogFactory.getLog(StatementRunner.class);
+
+	private static final int COPY_SLICE = 1 << 16;
 
 	private final Connection connection;
 
@@ -307,6 +309,33 @@ final class StatementRunner {
 		return -1;
 	}
 
+	/**
+	 * Sends {@code COPY … FROM stdin} data to the server as UTF-8 (pgjdbc's client
+	 * encoding), a slice at a time straight from the file's text: no copy of the data as
+	 * a whole is made.
+	 */
+	private void copyIn(String sql, CharSequence data) throws SQLException {
+		CopyIn copy = this.connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+		try {
+			for (int from = 0; from < data.length();) {
+				int to = Math.min(data.length(), from + COPY_SLICE);
+				if (to < data.length() && Character.isHighSurrogate(data.charAt(to - 1))) {
+					// Never split a surrogate pair between two slices.
+					to--;
+				}
+				byte[] bytes = data.subSequence(from, to).toString().getBytes(StandardCharsets.UTF_8);
+				copy.writeToCopy(bytes, 0, bytes.length);
+				from = to;
+			}
+			copy.endCopy();
+		}
+		finally {
+			if (copy.isActive()) {
+				copy.cancelCopy();
+			}
+		}
+	}
+
 	private void execute(Statement statement, SqlStatement sql, int index, Duration lockTimeout,
 			@Nullable String reportAs) throws Failure {
 		this.watcher.start(lockTimeout, reportAs);
@@ -315,10 +344,7 @@ final class StatementRunner {
 				statement.execute(sql.sql());
 				return;
 			}
-			this.connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql.sql(), new StringReader(sql.copyData()));
-		}
-		catch (IOException ex) {
-			throw new Failure(new SQLException("COPY data could not be sent: " + ex.getMessage(), ex), index, 0);
+			copyIn(sql.sql(), sql.copyData());
 		}
 		catch (SQLException ex) {
 			noteLockTimeout(ex);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -185,7 +186,7 @@ class SqlLexerTests {
 				SELECT pg_catalog.setval('s', 2, true);
 				""";
 		List<SqlStatement> statements = SqlLexer.split(dump);
-		assertThat(statements).extracting(SqlStatement::sql, SqlStatement::copyData, SqlStatement::line)
+		assertThat(statements).extracting(SqlStatement::sql, SqlLexerTests::copyText, SqlStatement::line)
 			.containsExactly(tuple("COPY public.t (a, b) FROM stdin", "1\tx; y\n2\t\\N\n", 1),
 					tuple("SELECT pg_catalog.setval('s', 2, true)", null, 5));
 	}
@@ -195,22 +196,23 @@ class SqlLexerTests {
 		List<SqlStatement> statements = SqlLexer
 			.split("copy t from STDIN with (format csv, header) ; -- data follows\na,b\n\"x;\",\\.y\n\\.");
 		assertThat(statements).singleElement()
-			.extracting(SqlStatement::sql, SqlStatement::copyData)
+			.extracting(SqlStatement::sql, SqlLexerTests::copyText)
 			.containsExactly("copy t from STDIN with (format csv, header)", "a,b\n\"x;\",\\.y\n");
 	}
 
 	@Test
 	void readsEmptyCopyDataAndNormalisesCarriageReturns() {
-		assertThat(SqlLexer.split("COPY t FROM stdin;\r\n\\.\r\nSELECT 1")).extracting(SqlStatement::copyData)
+		assertThat(SqlLexer.split("COPY t FROM stdin;\r\n\\.\r\nSELECT 1")).extracting(SqlLexerTests::copyText)
 			.containsExactly("", null);
-		assertThat(SqlLexer.split("COPY t FROM stdin;\r\na\r\nb\rc\n\\.\r\n").get(0).copyData()).isEqualTo("a\nb\nc\n");
+		assertThat(SqlLexer.split("COPY t FROM stdin;\r\na\r\nb\rc\n\\.\r\n").get(0).copyData())
+			.hasToString("a\nb\nc\n");
 	}
 
 	@Test
 	void leavesCopyToStdoutAndFromFilesWithoutData() {
 		assertThat(SqlLexer.split("COPY t TO stdout; COPY t FROM '/tmp/stdin'; COPY (SELECT 1 FROM stdin) TO stdout"))
 			.extracting(SqlStatement::copyData)
-			.containsExactly(null, null, null);
+			.containsOnlyNulls();
 	}
 
 	@Test
@@ -321,7 +323,9 @@ class SqlLexerTests {
 				text.append(gap(random, true));
 			}
 			String sql = text.toString();
-			assertThat(SqlLexer.split(sql)).as("script %d:%n%s", script, sql).isEqualTo(expected);
+			assertThat(SqlLexer.split(sql)).as("script %d:%n%s", script, sql)
+				.map(SqlLexerTests::shown)
+				.isEqualTo(expected.stream().map(SqlLexerTests::shown).toList());
 		}
 	}
 
@@ -380,6 +384,15 @@ class SqlLexerTests {
 
 	private record Piece(String sql, String copyData) {
 
+	}
+
+	private static @Nullable String copyText(SqlStatement statement) {
+		return (statement.copyData() != null) ? statement.copyData().toString() : null;
+	}
+
+	private static String shown(SqlStatement statement) {
+		return statement.sql() + " @" + statement.offset() + " " + statement.line() + ":" + statement.column()
+				+ " copy=" + copyText(statement);
 	}
 
 }

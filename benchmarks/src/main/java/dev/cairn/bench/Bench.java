@@ -70,6 +70,10 @@ public final class Bench {
 						.getParent());
 			return;
 		}
+		if (args.length > 0 && args[0].equals("bigfile")) {
+			BigFileBench.main(List.of(args).subList(1, args.length));
+			return;
+		}
 		if (args.length > 0 && args[0].equals("stall")) {
 			Stall.main(List.of(args).subList(1, args.length));
 			return;
