@@ -37,7 +37,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * connections is reported.
  * <p>
  * Arguments: {@code [schemas] [migrations] [server URL] [user]}, by default
- * {@code 200 20 jdbc:postgresql://127.0.0.1:5432/ postgres}. Prints a Markdown table.
+ * {@code 200 20 jdbc:postgresql://127.0.0.1:5432/ postgres}; the system property
+ * {@code fleet.database} names the database each row creates and drops (by default
+ * {@code fleet_bench_<pid>}). Prints a Markdown table, with the machine's one-minute load
+ * average at the end of each row.
  */
 public final class FleetBench {
 
@@ -64,8 +67,8 @@ public final class FleetBench {
 			Files.writeString(flywayFiles.resolve("V%d__t_%d.sql".formatted(i, i)), sql);
 		}
 		System.out.println("| tool | parallelism | apply " + schemas + " × " + migrations
-				+ " (s) | no-op, all up to date (s) | peak connections |");
-		System.out.println("| --- | ---: | ---: | ---: | ---: |");
+				+ " (s) | no-op, all up to date (s) | peak connections | load average |");
+		System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
 		for (int parallelism : new int[] { 1, 2, 4 }) {
 			row("Cairn TenantMigrations", parallelism, server, user,
 					(ds) -> new TenantMigrations(ds, MigratorSettings.defaults(),
@@ -90,7 +93,7 @@ public final class FleetBench {
 	}
 
 	private static void row(String tool, int parallelism, String server, String user, Run run) throws Exception {
-		String database = "fleet_bench_" + ProcessHandle.current().pid();
+		String database = System.getProperty("fleet.database", "fleet_bench_" + ProcessHandle.current().pid());
 		admin(server, user, "DROP DATABASE IF EXISTS " + database);
 		admin(server, user, "CREATE DATABASE " + database + " TEMPLATE template0");
 		try {
@@ -105,7 +108,8 @@ public final class FleetBench {
 			start = System.nanoTime();
 			run.run(dataSource);
 			double noop = (System.nanoTime() - start) / 1e9;
-			System.out.printf("| %s | %d | %.1f | %.2f | %d |%n", tool, parallelism, apply, noop, peak.max.get());
+			System.out.printf("| %s | %d | %.1f | %.2f | %d | %s |%n", tool, parallelism, apply, noop, peak.max.get(),
+					loadAverage());
 		}
 		finally {
 			admin(server, user, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
@@ -164,6 +168,15 @@ public final class FleetBench {
 				}
 				connection.commit();
 			}
+		}
+	}
+
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+		}
+		catch (java.io.IOException ex) {
+			return "?";
 		}
 	}
 
