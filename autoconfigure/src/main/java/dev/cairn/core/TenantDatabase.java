@@ -61,9 +61,10 @@ final class TenantDatabase extends DelegatingDataSource {
 		}
 		catch (SQLException ex) {
 			if (!DUPLICATE_DATABASE.equals(ex.getSQLState())) {
-				throw new SQLException("Could not create the database of tenant " + this.tenant.name() + " ("
-						+ ex.getMessage() + "). Create it yourself (CREATE DATABASE \"" + this.tenant.name()
-						+ "\"), or give the migration user the CREATEDB privilege.", ex.getSQLState(), ex);
+				throw MigrationException.causedBy("Could not create the database of tenant " + this.tenant.name() + ": "
+						+ ex.getMessage() + " (SQLSTATE " + ex.getSQLState() + "). Nothing was applied. Create "
+						+ "it yourself (CREATE DATABASE \"" + this.tenant.name() + "\"), or give the migration user "
+						+ "the CREATEDB privilege.", ex);
 			}
 		}
 	}

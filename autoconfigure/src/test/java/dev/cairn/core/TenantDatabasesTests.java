@@ -73,6 +73,26 @@ class TenantDatabasesTests {
 	}
 
 	@Test
+	void saysWhatToDoWhenTheUserMayNotCreateTheMissingDatabase() {
+		String role = this.prefix + "no_createdb";
+		admin("CREATE ROLE " + role + " LOGIN PASSWORD 'h14-secret'");
+		try {
+			TenantMigrations fleet = new TenantMigrations(this.database.dataSource(), MigratorSettings.defaults(),
+					new TenantSettings(List.of(FLEET), 1, OnError.FAIL, null), TenantSource.of(List.of()),
+					TenantDatabases.withCredentials(role, "h14-secret"), TenantListeners.NONE);
+			assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> fleet.migrate(url("acme")))
+				.withMessage("Could not create the database of tenant " + this.prefix
+						+ "acme: ERROR: permission denied "
+						+ "to create database (SQLSTATE 42501). Nothing was applied. Create it yourself (CREATE "
+						+ "DATABASE \"" + this.prefix + "acme\"), or give the migration user the CREATEDB privilege.");
+			assertThat(databases()).doesNotContain(this.prefix + "acme");
+		}
+		finally {
+			admin("DROP ROLE " + role);
+		}
+	}
+
+	@Test
 	void refusesTwoTenantsOfOneName() {
 		TenantMigrations fleet = fleet(List.of(url("acme"), this.prefix + "acme"));
 		assertThatExceptionOfType(MigrationException.class).isThrownBy(fleet::tenants)
