@@ -46,15 +46,13 @@ public final class TenantMigrations {
 
 	private final TenantSettings tenants;
 
-	private final TenantSource source;
-
 	private final TenantDatabases databases;
 
 	private final TenantListeners listeners;
 
 	private final Map<String, TenantRun> runs = new LinkedHashMap<>();
 
-	private final Map<String, Tenant> listed = new LinkedHashMap<>();
+	private final TenantCatalog catalog;
 
 	/**
 	 * Creates the fleet's migrations, reaching database tenants with the credentials
@@ -88,7 +86,7 @@ public final class TenantMigrations {
 		this.settings = settings.toBuilder().locations(tenants.locations()).table(table).build();
 		this.databaseSettings = settings.toBuilder().locations(tenants.locations()).build();
 		this.tenants = tenants;
-		this.source = source;
+		this.catalog = new TenantCatalog(source, tenants.shard());
 		this.databases = databases;
 		this.listeners = listeners;
 	}
@@ -101,7 +99,7 @@ public final class TenantMigrations {
 	 * a usable JDBC URL, or two tenants of one name
 	 */
 	public List<String> tenants() {
-		return fleet().stream().map(Tenant::name).toList();
+		return this.catalog.fleet().stream().map(Tenant::name).toList();
 	}
 
 	/**
@@ -141,7 +139,7 @@ public final class TenantMigrations {
 	 * @throws MigrationException if the run fails
 	 */
 	public MigrateResult migrate(String tenant) {
-		Tenant resolved = resolve(tenant);
+		Tenant resolved = this.catalog.resolve(tenant);
 		refuseTenantSchemas(resolved.isDatabase() ? 0 : 1);
 		MigrationSnapshot snapshot = new MigrationSnapshot();
 		Instant startedAt = Instant.now();
@@ -166,7 +164,7 @@ public final class TenantMigrations {
 	 * @return a migrator whose history table and {@code search_path} are the tenant's
 	 */
 	public Migrator migrator(String tenant) {
-		Tenant resolved = resolve(tenant);
+		Tenant resolved = this.catalog.resolve(tenant);
 		refuseTenantSchemas(resolved.isDatabase() ? 0 : 1);
 		return migrator(resolved, MigrationListener.NONE, this.settings.createSchema(), fleetSize());
 	}
@@ -197,52 +195,9 @@ public final class TenantMigrations {
 		return this.tenants;
 	}
 
-	private List<Tenant> fleet() {
-		Map<String, Tenant> all = listAll();
-		TenantShard shard = this.tenants.shard();
-		return all.values().stream().filter((tenant) -> shard == null || shard.contains(tenant.name())).toList();
-	}
-
-	private Map<String, Tenant> listAll() {
-		Map<String, Tenant> all = new LinkedHashMap<>();
-		for (String entry : this.source.tenants()) {
-			Tenant tenant = Tenant.of(entry);
-			Tenant same = all.putIfAbsent(tenant.name(), tenant);
-			if (same != null && !same.equals(tenant)) {
-				throw new MigrationException("Two tenants are named " + tenant.name() + ": '" + describe(same)
-						+ "' and '" + describe(tenant) + "'. A database tenant is named after its database; give "
-						+ "each tenant its own name in cairn.tenants.schemas, cairn.tenants.query or your "
-						+ "TenantSource.");
-			}
-		}
-		synchronized (this) {
-			this.listed.clear();
-			this.listed.putAll(all);
-		}
-		return all;
-	}
-
-	private Tenant resolve(String entry) {
-		Tenant tenant = Tenant.of(entry);
-		if (tenant.isDatabase()) {
-			return tenant;
-		}
-		synchronized (this) {
-			Tenant known = this.listed.get(tenant.name());
-			if (known != null) {
-				return known;
-			}
-		}
-		return listAll().getOrDefault(tenant.name(), tenant);
-	}
-
-	private static String describe(Tenant tenant) {
-		return tenant.isDatabase() ? Objects.requireNonNull(tenant.url()) : tenant.name();
-	}
-
 	private FleetResult all(String verb, Verb body) {
 		Instant startedAt = Instant.now();
-		List<Tenant> fleet = fleet();
+		List<Tenant> fleet = this.catalog.fleet();
 		refuseTenantSchemas((int) fleet.stream().filter((tenant) -> !tenant.isDatabase()).count());
 		synchronized (this) {
 			Map<String, TenantRun> previous = new LinkedHashMap<>(this.runs);
