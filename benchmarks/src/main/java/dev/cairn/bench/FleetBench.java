@@ -39,8 +39,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Arguments: {@code [schemas] [migrations] [server URL] [user]}, by default
  * {@code 200 20 jdbc:postgresql://127.0.0.1:5432/ postgres}; the system property
  * {@code fleet.database} names the database each row creates and drops (by default
- * {@code fleet_bench_<pid>}). Prints a Markdown table, with the machine's one-minute load
- * average at the end of each row.
+ * {@code fleet_bench_<pid>}), and {@code fleet.tools} keeps only some of the tools
+ * ({@code cairn}, {@code flyway}, {@code jdbc}, comma-separated; all by default). Prints
+ * a Markdown table, with the machine's one-minute load average at the end of each row.
  */
 public final class FleetBench {
 
@@ -69,7 +70,8 @@ public final class FleetBench {
 		System.out.println("| tool | parallelism | apply " + schemas + " × " + migrations
 				+ " (s) | no-op, all up to date (s) | peak connections | load average |");
 		System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
-		for (int parallelism : new int[] { 1, 2, 4 }) {
+		List<String> tools = List.of(System.getProperty("fleet.tools", "cairn,flyway,jdbc").split(","));
+		for (int parallelism : tools.contains("cairn") ? new int[] { 1, 2, 4 } : new int[0]) {
 			row("Cairn TenantMigrations", parallelism, server, user,
 					(ds) -> new TenantMigrations(ds, MigratorSettings.defaults(),
 							new TenantSettings(List.of("filesystem:" + cairnFiles), parallelism,
@@ -77,17 +79,19 @@ public final class FleetBench {
 							TenantSource.of(tenants))
 						.migrateAll());
 		}
-		row("Flyway migrate() loop", 1, server, user, (ds) -> {
-			for (String tenant : tenants) {
-				Flyway.configure()
-					.dataSource(ds)
-					.schemas(tenant)
-					.locations("filesystem:" + flywayFiles)
-					.load()
-					.migrate();
-			}
-		});
-		for (int parallelism : new int[] { 1, 2, 4 }) {
+		if (tools.contains("flyway")) {
+			row("Flyway migrate() loop", 1, server, user, (ds) -> {
+				for (String tenant : tenants) {
+					Flyway.configure()
+						.dataSource(ds)
+						.schemas(tenant)
+						.locations("filesystem:" + flywayFiles)
+						.load()
+						.migrate();
+				}
+			});
+		}
+		for (int parallelism : tools.contains("jdbc") ? new int[] { 1, 2, 4 } : new int[0]) {
 			row("plain JDBC loop", parallelism, server, user, (ds) -> jdbcLoop(ds, tenants, texts, parallelism));
 		}
 	}
