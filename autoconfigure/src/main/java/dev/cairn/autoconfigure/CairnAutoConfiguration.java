@@ -114,8 +114,8 @@ public final class CairnAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		CairnMetrics cairnMetrics(MeterRegistry meterRegistry, MigrationSnapshot snapshot) {
-			return new CairnMetrics(meterRegistry, snapshot);
+		CairnMetrics cairnMetrics(MeterRegistry meterRegistry, MigrationSnapshot snapshot, CairnProperties properties) {
+			return new CairnMetrics(meterRegistry, snapshot, properties.getTenants().getMetricsTagLimit());
 		}
 
 	}

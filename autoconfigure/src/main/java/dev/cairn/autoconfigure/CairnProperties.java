@@ -449,7 +449,7 @@ public class CairnProperties {
 	}
 
 	/**
-	 * Settings of a fleet of tenants, one schema each.
+	 * Settings of a fleet of tenants, each a schema or a database of its own.
 	 */
 	public static class Tenants {
 
@@ -461,7 +461,8 @@ public class CairnProperties {
 
 		/**
 		 * SQL query, run on the main DataSource after the main schema's migrations, whose
-		 * first column holds the schema names of the tenants to migrate.
+		 * first column holds the tenants to migrate: schema names, or JDBC URLs
+		 * (jdbc:postgresql:...) of tenants that are databases of their own.
 		 */
 		private @Nullable String query;
 
@@ -496,6 +497,13 @@ public class CairnProperties {
 		 * is set.
 		 */
 		private @Nullable Integer shards;
+
+		/**
+		 * Largest fleet whose metrics are tagged with the tenant's name. Above it, tenant
+		 * runs are recorded without a tenant tag, so that a large fleet cannot blow up
+		 * the number of time series.
+		 */
+		private int metricsTagLimit = 100;
 
 		public List<String> getSchemas() {
 			return this.schemas;
@@ -551,6 +559,14 @@ public class CairnProperties {
 
 		public void setShards(@Nullable Integer shards) {
 			this.shards = shards;
+		}
+
+		public int getMetricsTagLimit() {
+			return this.metricsTagLimit;
+		}
+
+		public void setMetricsTagLimit(int metricsTagLimit) {
+			this.metricsTagLimit = metricsTagLimit;
 		}
 
 		/**

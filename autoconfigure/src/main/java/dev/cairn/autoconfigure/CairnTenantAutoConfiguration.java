@@ -4,7 +4,10 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import dev.cairn.core.MigrationListeners;
 import dev.cairn.core.Migrator;
+import dev.cairn.core.TenantDatabases;
+import dev.cairn.core.TenantListeners;
 import dev.cairn.core.TenantMigrations;
 import dev.cairn.core.TenantSettings;
 import dev.cairn.core.TenantSource;
@@ -20,18 +23,21 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.util.StringUtils;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
- * Auto-configuration} for a fleet of tenant schemas: when {@code cairn.tenants.schemas}
- * or {@code cairn.tenants.query} is set, or a {@link TenantSource} bean exists, every
- * tenant is migrated on startup after the main schema.
+ * Auto-configuration} for a fleet of tenants, schemas of the main database or databases
+ * of their own: when {@code cairn.tenants.schemas} or {@code cairn.tenants.query} is set,
+ * or a {@link TenantSource} bean exists, every tenant is migrated on startup after the
+ * main schema.
  */
 @AutoConfiguration(after = CairnAutoConfiguration.class)
 @ConditionalOnBean(Migrator.class)
@@ -42,14 +48,29 @@ public final class CairnTenantAutoConfiguration {
 	@ConditionalOnMissingBean
 	TenantMigrations cairnTenantMigrations(CairnProperties properties, ObjectProvider<TenantSource> tenantSource,
 			ObjectProvider<DataSource> dataSource, @CairnDataSource ObjectProvider<DataSource> cairnDataSource,
-			Environment environment) {
+			ObjectProvider<TenantListeners> tenantListeners, Environment environment) {
 		DataSource migrationDataSource = CairnAutoConfiguration.migrationDataSource(properties,
 				cairnDataSource.getIfAvailable(), dataSource.getIfUnique());
 		CairnProperties.Tenants tenants = properties.getTenants();
 		TenantSettings settings = tenants.toSettings(defaultParallelism(migrationDataSource),
 				environment.getProperty("JOB_COMPLETION_INDEX"));
 		TenantSource source = tenantSource.getIfAvailable(() -> fromProperties(tenants, migrationDataSource));
-		return new TenantMigrations(migrationDataSource, properties.toSettings(), settings, source);
+		List<TenantListeners> listeners = tenantListeners.orderedStream().toList();
+		return new TenantMigrations(migrationDataSource, properties.toSettings(), settings, source,
+				databases(migrationDataSource), (tenant, fleetSize) -> MigrationListeners
+					.of(listeners.stream().map((each) -> each.listener(tenant, fleetSize)).toList()));
+	}
+
+	/**
+	 * Returns the tenant databases, reached with the migration DataSource's user and
+	 * password (cairn.user and cairn.password when set), each run on connections of its
+	 * own.
+	 */
+	static TenantDatabases databases(DataSource migrationDataSource) {
+		return (url) -> DataSourceBuilder.derivedFrom(migrationDataSource)
+			.type(SimpleDriverDataSource.class)
+			.url(url)
+			.build();
 	}
 
 	private static TenantSource fromProperties(CairnProperties.Tenants tenants, DataSource dataSource) {

@@ -2,6 +2,7 @@ package dev.cairn.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a run over a fleet of tenants did, one {@link TenantRun} per tenant.
@@ -39,6 +40,56 @@ public record FleetResult(String verb, List<TenantRun> tenants, Duration duratio
 	 */
 	public int applied() {
 		return this.tenants.stream().mapToInt(TenantRun::applied).sum();
+	}
+
+	/**
+	 * The message a fleet run fails with: how many tenants failed, each with its error,
+	 * and what to do.
+	 */
+	String failure(TenantSettings.OnError onError) {
+		List<TenantRun> failed = failed();
+		int notStarted = count(TenantRun.State.NOT_STARTED);
+		int total = this.tenants.size();
+		StringBuilder message = new StringBuilder();
+		message.append(failed.size())
+			.append(" of ")
+			.append(total)
+			.append(plural(total, " tenant"))
+			.append(" failed to ")
+			.append(this.verb)
+			.append(" (cairn.tenants.on-error=")
+			.append(onError.value())
+			.append(')');
+		if (notStarted > 0) {
+			message.append(", so ").append(notStarted).append(" did not start");
+		}
+		message.append(':');
+		for (TenantRun run : failed) {
+			String error = String.valueOf(Objects.requireNonNull(run.error()).getMessage());
+			message.append("\n- ").append(run.tenant()).append(": ").append(error.replace("\n", "\n  "));
+		}
+		int fine = total - failed.size() - notStarted;
+		message.append("\nFix what failed and restart: each tenant resumes where it stopped");
+		if (fine > 0) {
+			message.append(", and the ").append(fine).append(" that succeeded are left as they are");
+		}
+		return message.append('.').toString();
+	}
+
+	String summary() {
+		int total = this.tenants.size();
+		String what = this.verb.equals("migrate")
+				? "Migrated " + total + plural(total, " tenant") + " in " + this.duration.toMillis() + " ms: "
+						+ applied() + plural(applied(), " migration") + " applied, " + count(TenantRun.State.MIGRATED)
+						+ " changed, " + count(TenantRun.State.UP_TO_DATE) + " already up to date"
+				: "Validated " + total + plural(total, " tenant") + " in " + this.duration.toMillis() + " ms: "
+						+ count(TenantRun.State.UP_TO_DATE) + " up to date, " + count(TenantRun.State.PENDING)
+						+ " with pending migrations";
+		return what;
+	}
+
+	private static String plural(int count, String word) {
+		return (count == 1) ? word : word + "s";
 	}
 
 }

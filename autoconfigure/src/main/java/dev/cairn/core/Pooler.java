@@ -1,8 +1,12 @@
 package dev.cairn.core;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+
+import javax.sql.DataSource;
 
 import org.postgresql.PGConnection;
 
@@ -42,6 +46,43 @@ record Pooler(boolean switchesSessions, String evidence, String server) {
 						: new Pooler(false, "a direct connection", server);
 			}
 		};
+	}
+
+	/**
+	 * Refuses, before any tenant runs, tenant schemas behind a pooler that may run each
+	 * transaction on another server session: a tenant's schema goes first on
+	 * {@code search_path} as a session setting, which such a pooler neither keeps for the
+	 * next transaction nor clears for its other clients.
+	 * @param dataSource the main database, where the tenant schemas live
+	 * @param mode the setting
+	 * @param schemas how many tenants are schemas
+	 */
+	static void refuseTenantSchemas(DataSource dataSource, PoolerMode mode, int schemas) {
+		if (mode == PoolerMode.SESSION || schemas == 0) {
+			return;
+		}
+		Pooler pooler;
+		try (Connection connection = dataSource.getConnection();
+				PreparedStatement statement = connection.prepareStatement("SELECT pg_backend_pid(), coalesce(host("
+						+ "inet_server_addr()) || ':' || inet_server_port(), 'the local socket')");
+				ResultSet result = statement.executeQuery()) {
+			result.next();
+			pooler = of(connection, mode, result.getInt(1), result.getString(2));
+		}
+		catch (SQLException ex) {
+			throw MigrationException.causedBy("Could not connect to the main database to migrate its tenant schemas: "
+					+ ex.getMessage() + ". Nothing was applied to any tenant.", ex);
+		}
+		if (pooler.switchesSessions) {
+			throw new MigrationException("Tenant schemas cannot be migrated through this connection: it goes through "
+					+ "a pooler that may run each transaction on another server session (" + pooler.evidence
+					+ "; PgBouncer, Supavisor and RDS Proxy do so in transaction mode), but each tenant's schema goes "
+					+ "first on search_path as a session setting, which would not follow its migrations and would "
+					+ "stay behind for the pool's other clients. Nothing was applied to any of the " + schemas
+					+ ((schemas == 1) ? " tenant schema" : " tenant schemas") + ". Point cairn.url at PostgreSQL "
+					+ "itself (the server reports itself as " + pooler.server + ") to migrate tenants, or, if the "
+					+ "pooler keeps one server session per client (session mode), set cairn.pooler-mode=session.");
+		}
 	}
 
 	/**

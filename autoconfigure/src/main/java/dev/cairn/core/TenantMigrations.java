@@ -2,22 +2,10 @@ package dev.cairn.core;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -29,10 +17,11 @@ import dev.cairn.core.TenantRun.State;
 import dev.cairn.core.TenantSettings.OnError;
 
 /**
- * Migrates a fleet of tenants, one schema each, with the same migration files: each
- * tenant has its history table in its own schema, its own migration lock (the key comes
- * from that qualified table name), and its schema first on {@code search_path} while its
- * migrations run, so unqualified names land in it.
+ * Migrates a fleet of tenants with the same migration files: each tenant is a schema of
+ * the main database or a database of its own, with its history table there and its own
+ * migration lock (the key comes from that qualified table name). A schema tenant has its
+ * schema first on {@code search_path} while its migrations run, so unqualified names land
+ * in it; a database tenant is reached by its URL through {@link TenantDatabases}.
  * <p>
  * A fleet run lists the tenants (keeping this machine's shard), then runs up to
  * {@code parallelism} tenants at once, each an ordinary {@link Migrator} run that holds
@@ -42,27 +31,32 @@ import dev.cairn.core.TenantSettings.OnError;
  * application start. A tenant's failure leaves it as any failed run does, so the next run
  * resumes each tenant where it stopped; two machines running the same fleet at once
  * migrate each tenant once, the second waiting for the first's lock on that tenant.
+ * Tenant schemas behind a pooler that switches server sessions are refused before any
+ * tenant runs.
  */
 public final class TenantMigrations {
 
 	private static final Log logger = LogFactory.getLog(TenantMigrations.class);
 
-	private static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
-
-	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
-
 	private final DataSource dataSource;
 
 	private final MigratorSettings settings;
 
+	private final MigratorSettings databaseSettings;
+
 	private final TenantSettings tenants;
 
-	private final TenantSource source;
+	private final TenantDatabases databases;
+
+	private final TenantListeners listeners;
 
 	private final Map<String, TenantRun> runs = new LinkedHashMap<>();
 
+	private final TenantCatalog catalog;
+
 	/**
-	 * Creates the fleet's migrations.
+	 * Creates the fleet's migrations, reaching database tenants with the credentials
+	 * their URLs carry.
 	 * @param dataSource the main database, where every tenant schema lives
 	 * @param settings the settings each tenant's run starts from (its locations and
 	 * schema are the tenant's)
@@ -71,26 +65,41 @@ public final class TenantMigrations {
 	 */
 	public TenantMigrations(DataSource dataSource, MigratorSettings settings, TenantSettings tenants,
 			TenantSource source) {
+		this(dataSource, settings, tenants, source, TenantDatabases.withCredentials(null, null), TenantListeners.NONE);
+	}
+
+	/**
+	 * Creates the fleet's migrations.
+	 * @param dataSource the main database, where every tenant schema lives
+	 * @param settings the settings each tenant's run starts from: a schema tenant's
+	 * locations and schema are the tenant's, a database tenant's history table is where
+	 * these settings put it, in the tenant's database
+	 * @param tenants how the fleet runs
+	 * @param source the tenants
+	 * @param databases how to reach the tenants that are databases of their own
+	 * @param listeners each tenant run's listener
+	 */
+	public TenantMigrations(DataSource dataSource, MigratorSettings settings, TenantSettings tenants,
+			TenantSource source, TenantDatabases databases, TenantListeners listeners) {
 		String table = settings.table().substring(settings.table().indexOf('.') + 1);
 		this.dataSource = dataSource;
 		this.settings = settings.toBuilder().locations(tenants.locations()).table(table).build();
+		this.databaseSettings = settings.toBuilder().locations(tenants.locations()).build();
 		this.tenants = tenants;
-		this.source = source;
+		this.catalog = new TenantCatalog(source, tenants.shard());
+		this.databases = databases;
+		this.listeners = listeners;
 	}
 
 	/**
 	 * Lists the tenants this machine migrates: the source's, without duplicates, kept to
 	 * this machine's shard.
 	 * @return the tenant names, in the source's order
-	 * @throws MigrationException naming a tenant that is not a plain schema name
+	 * @throws MigrationException naming a tenant that is neither a plain schema name nor
+	 * a usable JDBC URL, or two tenants of one name
 	 */
 	public List<String> tenants() {
-		Set<String> listed = new LinkedHashSet<>();
-		for (String tenant : this.source.tenants()) {
-			listed.add(checked(tenant));
-		}
-		TenantShard shard = this.tenants.shard();
-		return (shard != null) ? listed.stream().filter(shard::contains).toList() : List.copyOf(listed);
+		return this.catalog.fleet().stream().map(Tenant::name).toList();
 	}
 
 	/**
@@ -122,24 +131,26 @@ public final class TenantMigrations {
 	}
 
 	/**
-	 * Migrates one tenant, creating its schema when it is missing: for a tenant that
-	 * signs up while the application runs.
-	 * @param tenant the tenant's name, which is its schema's
+	 * Migrates one tenant, creating its schema or its database when it is missing: for a
+	 * tenant that signs up while the application runs.
+	 * @param tenant the tenant: a schema name, a JDBC URL, or the name of a database
+	 * tenant the source lists
 	 * @return what the run did
 	 * @throws MigrationException if the run fails
 	 */
 	public MigrateResult migrate(String tenant) {
-		String name = checked(tenant);
+		Tenant resolved = this.catalog.resolve(tenant);
+		refuseTenantSchemas(resolved.isDatabase() ? 0 : 1);
 		MigrationSnapshot snapshot = new MigrationSnapshot();
 		Instant startedAt = Instant.now();
 		try {
-			MigrateResult result = migrator(name, snapshot, true).migrate();
-			record(new TenantRun(name, result.applied().isEmpty() ? State.UP_TO_DATE : State.MIGRATED,
+			MigrateResult result = migrator(resolved, snapshot, true, fleetSize()).migrate();
+			record(new TenantRun(resolved.name(), result.applied().isEmpty() ? State.UP_TO_DATE : State.MIGRATED,
 					result.applied().size(), startedAt, result.duration(), null, result.status()));
 			return result;
 		}
 		catch (RuntimeException ex) {
-			TenantRun failed = failed(name, startedAt, ex, snapshot);
+			TenantRun failed = failed(resolved.name(), startedAt, ex, snapshot);
 			record(failed);
 			throw Objects.requireNonNull(failed.error());
 		}
@@ -148,11 +159,14 @@ public final class TenantMigrations {
 	/**
 	 * Returns a migrator for one tenant, for the verbs a fleet run does not have
 	 * ({@code status}, {@code rollback}, {@code repair}).
-	 * @param tenant the tenant's name
+	 * @param tenant the tenant: a schema name, a JDBC URL, or the name of a database
+	 * tenant the source lists
 	 * @return a migrator whose history table and {@code search_path} are the tenant's
 	 */
 	public Migrator migrator(String tenant) {
-		return migrator(checked(tenant), MigrationListener.NONE, this.settings.createSchema());
+		Tenant resolved = this.catalog.resolve(tenant);
+		refuseTenantSchemas(resolved.isDatabase() ? 0 : 1);
+		return migrator(resolved, MigrationListener.NONE, this.settings.createSchema(), fleetSize());
 	}
 
 	/**
@@ -183,25 +197,27 @@ public final class TenantMigrations {
 
 	private FleetResult all(String verb, Verb body) {
 		Instant startedAt = Instant.now();
-		List<String> names = tenants();
+		List<Tenant> fleet = this.catalog.fleet();
+		refuseTenantSchemas((int) fleet.stream().filter((tenant) -> !tenant.isDatabase()).count());
 		synchronized (this) {
 			Map<String, TenantRun> previous = new LinkedHashMap<>(this.runs);
 			this.runs.clear();
-			for (String name : names) {
-				this.runs.put(name, previous.getOrDefault(name, TenantRun.notStarted(name)));
+			for (Tenant tenant : fleet) {
+				this.runs.put(tenant.name(), previous.getOrDefault(tenant.name(), TenantRun.notStarted(tenant.name())));
 			}
 		}
 		TenantShard shard = this.tenants.shard();
-		logger.info("Starting to " + verb + " " + names.size() + plural(names.size(), " tenant")
-				+ ((shard != null) ? " (shard " + shard + ")" : "") + ", "
-				+ Math.max(1, Math.min(this.tenants.parallelism(), names.size())) + " at a time");
-		TenantRun[] done = runInParallel(names, verb, body);
+		int parallelism = Math.max(1, Math.min(this.tenants.parallelism(), fleet.size()));
+		logger.info("Starting to " + verb + " " + fleet.size() + plural(fleet.size(), " tenant")
+				+ ((shard != null) ? " (shard " + shard + ")" : "") + ", " + parallelism + " at a time");
+		TenantRun[] done = FleetRunner.run(fleet, verb, parallelism, this.tenants.onError() == OnError.FAIL,
+				(tenant) -> run(tenant, body, fleet.size()), this::record);
 		FleetResult result = new FleetResult(verb, List.of(done), Duration.between(startedAt, Instant.now()));
 		if (result.failed().isEmpty()) {
-			logger.info(summary(result));
+			logger.info(result.summary());
 			return result;
 		}
-		String failure = failure(result, this.tenants.onError());
+		String failure = result.failure(this.tenants.onError());
 		if (this.tenants.onError() == OnError.CONTINUE_AND_START) {
 			logger.error(failure + " The application starts anyway (cairn.tenants.on-error=continue-and-start); "
 					+ "the failed tenants are DOWN in the health indicator.");
@@ -210,52 +226,16 @@ public final class TenantMigrations {
 		throw new MigrationException(failure);
 	}
 
-	private TenantRun[] runInParallel(List<String> names, String verb, Verb body) {
-		TenantRun[] done = new TenantRun[names.size()];
-		AtomicBoolean stop = new AtomicBoolean();
-		Progress progress = new Progress(verb, names.size());
-		int threads = Math.max(1, Math.min(this.tenants.parallelism(), names.size()));
-		ExecutorService pool = Executors.newFixedThreadPool(threads,
-				threadFactory(Thread.currentThread().getContextClassLoader()));
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int i = 0; i < names.size(); i++) {
-				int index = i;
-				futures.add(pool.submit(() -> {
-					String name = names.get(index);
-					TenantRun run = stop.get() ? TenantRun.notStarted(name) : run(name, body);
-					if (run.state() == State.FAILED && this.tenants.onError() == OnError.FAIL) {
-						stop.set(true);
-					}
-					done[index] = run;
-					record(run);
-					progress.tenantDone(run.state() == State.FAILED);
-				}));
-			}
-			for (Future<?> future : futures) {
-				future.get();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			pool.shutdownNow();
-			throw new MigrationException("Interrupted while migrating tenants; each tenant that ran stopped as a "
-					+ "failed run does, so the next run resumes it.");
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException("A tenant's run failed outside its migrator", ex.getCause());
-		}
-		finally {
-			pool.shutdown();
-		}
-		return done;
+	private void refuseTenantSchemas(int schemas) {
+		Pooler.refuseTenantSchemas(this.dataSource, this.settings.poolerMode(), schemas);
 	}
 
-	private TenantRun run(String name, Verb body) {
+	private TenantRun run(Tenant tenant, Verb body, int fleetSize) {
 		MigrationSnapshot snapshot = new MigrationSnapshot();
 		Instant startedAt = Instant.now();
+		String name = tenant.name();
 		try {
-			Outcome outcome = body.run(migrator(name, snapshot, this.settings.createSchema()));
+			Outcome outcome = body.run(migrator(tenant, snapshot, this.settings.createSchema(), fleetSize));
 			Duration duration = Duration.between(startedAt, Instant.now());
 			if (outcome.applied() > 0) {
 				logger.info("Tenant " + name + ": " + outcome.applied() + plural(outcome.applied(), " migration")
@@ -277,7 +257,8 @@ public final class TenantMigrations {
 				snapshot.status());
 	}
 
-	private Migrator migrator(String name, MigrationListener listener, boolean createSchema) {
+	private Migrator migrator(Tenant tenant, MigrationListener listener, boolean create, int fleetSize) {
+		String name = tenant.name();
 		MigrationListener tenantListener = new MigrationListener() {
 
 			@Override
@@ -287,84 +268,26 @@ public final class TenantMigrations {
 			}
 
 		};
+		MigrationListener all = MigrationListeners
+			.of(List.of(listener, tenantListener, this.listeners.listener(name, fleetSize)));
+		if (tenant.isDatabase()) {
+			return new Migrator(new TenantDatabase(tenant, this.databases, create), this.databaseSettings, all,
+					List.of());
+		}
 		return new Migrator(new SchemaFirstDataSource(this.dataSource, name),
-				this.settings.toBuilder().schema(name).createSchema(createSchema).build(),
-				MigrationListeners.of(List.of(listener, tenantListener)), List.of());
+				this.settings.toBuilder().schema(name).createSchema(create).build(), all, List.of());
+	}
+
+	private synchronized int fleetSize() {
+		return Math.max(1, this.runs.size());
 	}
 
 	private synchronized void record(TenantRun run) {
 		this.runs.put(run.tenant(), run);
 	}
 
-	private static String checked(@Nullable String tenant) {
-		String name = (tenant != null) ? tenant.strip() : "";
-		if (!SCHEMA.matcher(name).matches()) {
-			throw new MigrationException("Tenant '" + tenant + "' is not a schema name Cairn can use: use letters, "
-					+ "digits, underscores and $ only, starting with a letter or underscore, at most 63 characters. "
-					+ "Fix it in cairn.tenants.schemas, the rows of cairn.tenants.query, or your TenantSource.");
-		}
-		return name;
-	}
-
-	/**
-	 * The message a fleet run fails with: how many tenants failed, each with its error,
-	 * and what to do.
-	 */
-	static String failure(FleetResult result, OnError onError) {
-		List<TenantRun> failed = result.failed();
-		int notStarted = result.count(State.NOT_STARTED);
-		int total = result.tenants().size();
-		StringBuilder message = new StringBuilder();
-		message.append(failed.size())
-			.append(" of ")
-			.append(total)
-			.append(plural(total, " tenant"))
-			.append(" failed to ")
-			.append(result.verb())
-			.append(" (cairn.tenants.on-error=")
-			.append(onError.value())
-			.append(')');
-		if (notStarted > 0) {
-			message.append(", so ").append(notStarted).append(" did not start");
-		}
-		message.append(':');
-		for (TenantRun run : failed) {
-			String error = String.valueOf(Objects.requireNonNull(run.error()).getMessage());
-			message.append("\n- ").append(run.tenant()).append(": ").append(error.replace("\n", "\n  "));
-		}
-		int fine = total - failed.size() - notStarted;
-		message.append("\nFix what failed and restart: each tenant resumes where it stopped");
-		if (fine > 0) {
-			message.append(", and the ").append(fine).append(" that succeeded are left as they are");
-		}
-		return message.append('.').toString();
-	}
-
-	private static String summary(FleetResult result) {
-		int total = result.tenants().size();
-		String what = result.verb().equals("migrate")
-				? "Migrated " + total + plural(total, " tenant") + " in " + result.duration().toMillis() + " ms: "
-						+ result.applied() + plural(result.applied(), " migration") + " applied, "
-						+ result.count(State.MIGRATED) + " changed, " + result.count(State.UP_TO_DATE)
-						+ " already up to date"
-				: "Validated " + total + plural(total, " tenant") + " in " + result.duration().toMillis() + " ms: "
-						+ result.count(State.UP_TO_DATE) + " up to date, " + result.count(State.PENDING)
-						+ " with pending migrations";
-		return what;
-	}
-
 	private static String plural(int count, String word) {
 		return (count == 1) ? word : word + "s";
-	}
-
-	private static ThreadFactory threadFactory(@Nullable ClassLoader classLoader) {
-		AtomicInteger count = new AtomicInteger();
-		return (task) -> {
-			Thread thread = new Thread(task, "cairn-tenant-" + count.incrementAndGet());
-			thread.setContextClassLoader(classLoader);
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 	@FunctionalInterface
@@ -375,39 +298,6 @@ public final class TenantMigrations {
 	}
 
 	private record Outcome(State state, int applied, MigrationStatus status) {
-
-	}
-
-	/**
-	 * Logs how far a long fleet run is, at most every ten seconds.
-	 */
-	private static final class Progress {
-
-		private final String verb;
-
-		private final int total;
-
-		private final AtomicInteger done = new AtomicInteger();
-
-		private final AtomicInteger failed = new AtomicInteger();
-
-		private final AtomicLong lastLogged = new AtomicLong(System.nanoTime());
-
-		Progress(String verb, int total) {
-			this.verb = verb;
-			this.total = total;
-		}
-
-		void tenantDone(boolean failed) {
-			int finished = this.done.incrementAndGet();
-			int failures = failed ? this.failed.incrementAndGet() : this.failed.get();
-			long now = System.nanoTime();
-			long last = this.lastLogged.get();
-			if (now - last >= PROGRESS_EVERY.toNanos() && this.lastLogged.compareAndSet(last, now)) {
-				logger.info("Tenants to " + this.verb + ": " + finished + " of " + this.total + " done, " + failures
-						+ " failed");
-			}
-		}
 
 	}
 

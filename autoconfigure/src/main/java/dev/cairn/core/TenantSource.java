@@ -7,22 +7,24 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Names the tenants whose schemas {@link TenantMigrations} migrates: a fixed list, the
- * result of a query, or anything a bean can find.
+ * Names the tenants {@link TenantMigrations} migrates, each a schema of the main database
+ * ({@code acme}) or a database of its own, by its JDBC URL
+ * ({@code jdbc:postgresql://db-eu:5432/acme}, a tenant named after its database): a fixed
+ * list, the result of a query, or anything a bean can find.
  */
 @FunctionalInterface
 public interface TenantSource {
 
 	/**
-	 * Returns the tenants, each the name of its schema; asked again at every fleet run,
-	 * so that tenants added since are included.
-	 * @return the tenant names, in the order they should start
+	 * Returns the tenants, each the name of its schema or its database's JDBC URL; asked
+	 * again at every fleet run, so that tenants added since are included.
+	 * @return the tenants, in the order they should start
 	 */
 	List<String> tenants();
 
 	/**
 	 * Returns a source of a fixed list of tenants.
-	 * @param tenants the schema names
+	 * @param tenants the schema names or JDBC URLs
 	 * @return the source
 	 */
 	static TenantSource of(List<String> tenants) {
@@ -31,7 +33,8 @@ public interface TenantSource {
 	}
 
 	/**
-	 * Returns a source that runs a query whose first column holds the schema names.
+	 * Returns a source that runs a query whose first column holds the schema names or
+	 * JDBC URLs.
 	 * @param dataSource where the query runs
 	 * @param sql the query, for example {@code SELECT schema_name FROM tenants}
 	 * @return the source

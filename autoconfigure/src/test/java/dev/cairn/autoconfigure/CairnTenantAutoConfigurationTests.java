@@ -2,11 +2,13 @@ package dev.cairn.autoconfigure;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.cairn.actuate.CairnHealthIndicator;
 import dev.cairn.actuate.MigrationsEndpoint;
 
 import dev.cairn.core.MigrationException;
+import dev.cairn.core.TenantDatabases;
 import dev.cairn.core.TenantMigrations;
 import dev.cairn.core.TenantRun;
 import dev.cairn.core.TenantShard;
@@ -219,6 +221,46 @@ class CairnTenantAutoConfigurationTests {
 					.containsEntry("failedTenants",
 							Map.of("globex", endpoint.migrations().tenants().failed().get(0).error().message()));
 			});
+	}
+
+	@Test
+	void migratesTenantDatabasesListedByTheQueryCreatingTheMissingOneAndShowsThemAtTheEndpoint() {
+		String prefix = "h14_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+		JdbcTemplate main = new JdbcTemplate(this.database.dataSource());
+		main.execute("CREATE DATABASE " + prefix + "acme");
+		main.execute("CREATE DATABASE " + prefix + "globex");
+		String query = "SELECT replace('" + this.database.url() + "', '" + this.database.name() + "', '" + prefix
+				+ "' || schema_name) FROM tenants ORDER BY schema_name";
+		try {
+			this.contextRunner.withConfiguration(AutoConfigurations.of(CairnEndpointAutoConfiguration.class))
+				.withPropertyValues("cairn.tenants.query=" + query,
+						"management.endpoints.web.exposure.include=migrations")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					List<String> names = List.of(prefix + "acme", prefix + "globex", prefix + "initech");
+					for (String name : names) {
+						assertThat(new JdbcTemplate(
+								TenantDatabases.withCredentials(this.database.username(), this.database.password())
+									.dataSource(this.database.url().replace(this.database.name(), name)))
+							.queryForList("SELECT version FROM cairn_history ORDER BY installed_rank", String.class))
+							.as(name)
+							.containsExactly("1", "2", "3");
+					}
+					assertThat(schemas()).doesNotContain("acme", "globex", "initech");
+					MigrationsEndpoint endpoint = context.getBean(MigrationsEndpoint.class);
+					JsonNode tenants = this.json.valueToTree(endpoint.migrations()).get("tenants");
+					assertThat(tenants.get("count").asInt()).isEqualTo(3);
+					assertThat(tenants.get("states").get("MIGRATED").asInt()).isEqualTo(3);
+					JsonNode initech = this.json.valueToTree(endpoint.tenant("tenants", prefix + "initech"));
+					assertThat(initech.get("state").asString()).isEqualTo("MIGRATED");
+					assertThat(initech.get("currentVersion").asString()).isEqualTo("3");
+				});
+		}
+		finally {
+			for (String name : List.of("acme", "globex", "initech")) {
+				main.execute("DROP DATABASE IF EXISTS " + prefix + name + " WITH (FORCE)");
+			}
+		}
 	}
 
 	private List<String> history(String schema) {

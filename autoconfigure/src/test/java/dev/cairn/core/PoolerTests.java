@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Cairn behind a real PgBouncer in transaction mode, started by the test on a free port:
  * instances booting at once apply each migration once, no advisory lock outlives a run or
  * a killed instance, a migration that must run outside a transaction is refused before
- * anything runs, and no session setting of a migration stays behind on the pool's server
- * sessions.
+ * anything runs, no session setting of a migration stays behind on the pool's server
+ * sessions, and tenant schemas are refused before any tenant runs.
  */
 @Tag(PgBouncer.TAG)
 class PoolerTests {
@@ -230,6 +230,50 @@ class PoolerTests {
 		assertThat(jdbc().queryForObject("SELECT count(*) FROM cairn_history WHERE version = '2'", Integer.class))
 			.isZero();
 		assertThat(advisoryLocks()).isZero();
+	}
+
+	@Test
+	void tenantSchemasAreRefusedBeforeAnyTenantRuns() {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(this.pgBouncer.url(this.database));
+		TenantMigrations fleet = new TenantMigrations(dataSource, MigratorSettings.defaults(),
+				new TenantSettings(List.of("classpath:scenarios/tenants/fleet"), 2, TenantSettings.OnError.FAIL, null),
+				TenantSource.of(List.of("acme", "globex", "initech")));
+		int serverPort = Integer.parseInt(this.database.url().replaceAll(".*:(\\d+)/.*", "$1"));
+		String refusal = "\\QTenant schemas cannot be migrated through this connection: it goes through a pooler that "
+				+ "may run each transaction on another server session (the backend key the connection got names pid "
+				+ "\\E-?\\d+\\Q, but its server session is pid \\E\\d+\\Q; PgBouncer, Supavisor and RDS Proxy do so in "
+				+ "transaction mode), but each tenant's schema goes first on search_path as a session setting, which "
+				+ "would not follow its migrations and would stay behind for the pool's other clients. Nothing was "
+				+ "applied to any of the %s. Point cairn.url at PostgreSQL itself (the server reports itself as "
+				+ "\\E[0-9a-f.:]+\\Q:" + serverPort
+				+ ") to migrate tenants, or, if the pooler keeps one server session "
+				+ "per client (session mode), set cairn.pooler-mode=session.\\E";
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(fleet::migrateAll)
+			.withMessageMatching(refusal.formatted("3 tenant schemas"));
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> fleet.migrate("signed_up"))
+			.withMessageMatching(refusal.formatted("1 tenant schema"));
+		assertThat(jdbc().queryForObject(
+				"SELECT count(*) FROM pg_namespace WHERE nspname IN ('acme', 'globex', " + "'initech', 'signed_up')",
+				Integer.class))
+			.as("no tenant schema created")
+			.isZero();
+		assertThat(fleet.runs()).isEmpty();
+	}
+
+	@Test
+	void tenantSchemasRunThroughASessionPoolerWithSessionModeSetByHand() {
+		this.pgBouncer.close();
+		this.pgBouncer = PgBouncer.start(this.database, "session", 4);
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(this.pgBouncer.url(this.database));
+		FleetResult result = new TenantMigrations(dataSource,
+				MigratorSettings.builder().poolerMode(PoolerMode.SESSION).build(),
+				new TenantSettings(List.of("classpath:scenarios/tenants/fleet"), 2, TenantSettings.OnError.FAIL, null),
+				TenantSource.of(List.of("acme", "globex")))
+			.migrateAll();
+		assertThat(result.count(TenantRun.State.MIGRATED)).isEqualTo(2);
+		assertThat(jdbc().queryForObject("SELECT count(*) FROM globex.cairn_history", Integer.class)).isEqualTo(3);
 	}
 
 	private Migrator migrator(Path migrations, MigratorSettings.Builder settings) {

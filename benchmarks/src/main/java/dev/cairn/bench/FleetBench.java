@@ -37,7 +37,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  * connections is reported.
  * <p>
  * Arguments: {@code [schemas] [migrations] [server URL] [user]}, by default
- * {@code 200 20 jdbc:postgresql://127.0.0.1:5432/ postgres}. Prints a Markdown table.
+ * {@code 200 20 jdbc:postgresql://127.0.0.1:5432/ postgres}; the system property
+ * {@code fleet.database} names the database each row creates and drops (by default
+ * {@code fleet_bench_<pid>}), and {@code fleet.tools} keeps only some of the tools
+ * ({@code cairn}, {@code flyway}, {@code jdbc}, comma-separated; all by default). Prints
+ * a Markdown table, with the machine's one-minute load average at the end of each row.
  */
 public final class FleetBench {
 
@@ -64,9 +68,10 @@ public final class FleetBench {
 			Files.writeString(flywayFiles.resolve("V%d__t_%d.sql".formatted(i, i)), sql);
 		}
 		System.out.println("| tool | parallelism | apply " + schemas + " × " + migrations
-				+ " (s) | no-op, all up to date (s) | peak connections |");
-		System.out.println("| --- | ---: | ---: | ---: | ---: |");
-		for (int parallelism : new int[] { 1, 2, 4 }) {
+				+ " (s) | no-op, all up to date (s) | peak connections | load average |");
+		System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+		List<String> tools = List.of(System.getProperty("fleet.tools", "cairn,flyway,jdbc").split(","));
+		for (int parallelism : tools.contains("cairn") ? new int[] { 1, 2, 4 } : new int[0]) {
 			row("Cairn TenantMigrations", parallelism, server, user,
 					(ds) -> new TenantMigrations(ds, MigratorSettings.defaults(),
 							new TenantSettings(List.of("filesystem:" + cairnFiles), parallelism,
@@ -74,23 +79,25 @@ public final class FleetBench {
 							TenantSource.of(tenants))
 						.migrateAll());
 		}
-		row("Flyway migrate() loop", 1, server, user, (ds) -> {
-			for (String tenant : tenants) {
-				Flyway.configure()
-					.dataSource(ds)
-					.schemas(tenant)
-					.locations("filesystem:" + flywayFiles)
-					.load()
-					.migrate();
-			}
-		});
-		for (int parallelism : new int[] { 1, 2, 4 }) {
+		if (tools.contains("flyway")) {
+			row("Flyway migrate() loop", 1, server, user, (ds) -> {
+				for (String tenant : tenants) {
+					Flyway.configure()
+						.dataSource(ds)
+						.schemas(tenant)
+						.locations("filesystem:" + flywayFiles)
+						.load()
+						.migrate();
+				}
+			});
+		}
+		for (int parallelism : tools.contains("jdbc") ? new int[] { 1, 2, 4 } : new int[0]) {
 			row("plain JDBC loop", parallelism, server, user, (ds) -> jdbcLoop(ds, tenants, texts, parallelism));
 		}
 	}
 
 	private static void row(String tool, int parallelism, String server, String user, Run run) throws Exception {
-		String database = "fleet_bench_" + ProcessHandle.current().pid();
+		String database = System.getProperty("fleet.database", "fleet_bench_" + ProcessHandle.current().pid());
 		admin(server, user, "DROP DATABASE IF EXISTS " + database);
 		admin(server, user, "CREATE DATABASE " + database + " TEMPLATE template0");
 		try {
@@ -105,7 +112,8 @@ public final class FleetBench {
 			start = System.nanoTime();
 			run.run(dataSource);
 			double noop = (System.nanoTime() - start) / 1e9;
-			System.out.printf("| %s | %d | %.1f | %.2f | %d |%n", tool, parallelism, apply, noop, peak.max.get());
+			System.out.printf("| %s | %d | %.1f | %.2f | %d | %s |%n", tool, parallelism, apply, noop, peak.max.get(),
+					loadAverage());
 		}
 		finally {
 			admin(server, user, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
@@ -164,6 +172,15 @@ public final class FleetBench {
 				}
 				connection.commit();
 			}
+		}
+	}
+
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+		}
+		catch (java.io.IOException ex) {
+			return "?";
 		}
 	}
 
