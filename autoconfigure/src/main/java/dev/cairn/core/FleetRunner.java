@@ -27,7 +27,8 @@ import dev.cairn.core.TenantRun.State;
  */
 final class FleetRunner {
 
-	private static final Log logger = LogFactory.getLog(TenantMigrations.class);
+	// The fleet's lines keep the category operators already set a level for.
+	private static final Log logger = LogFactory.getLog("dev.cairn.core.TenantMigrations");
 
 	private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
