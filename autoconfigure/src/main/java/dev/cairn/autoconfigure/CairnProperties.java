@@ -505,6 +505,14 @@ public class CairnProperties {
 		 */
 		private int metricsTagLimit = 100;
 
+		/**
+		 * Database, on each tenant's server, that a missing tenant database is created as
+		 * a copy of: a template kept migrated with the tenant migrations, so that a new
+		 * tenant gets its schema at once and only what is newer runs. When not set, a
+		 * missing tenant database is created empty and every migration runs.
+		 */
+		private @Nullable String templateDatabase;
+
 		public List<String> getSchemas() {
 			return this.schemas;
 		}
@@ -567,6 +575,14 @@ public class CairnProperties {
 
 		public void setMetricsTagLimit(int metricsTagLimit) {
 			this.metricsTagLimit = metricsTagLimit;
+		}
+
+		public @Nullable String getTemplateDatabase() {
+			return this.templateDatabase;
+		}
+
+		public void setTemplateDatabase(@Nullable String templateDatabase) {
+			this.templateDatabase = templateDatabase;
 		}
 
 		/**

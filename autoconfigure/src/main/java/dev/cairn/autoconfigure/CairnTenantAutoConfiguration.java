@@ -56,8 +56,12 @@ public final class CairnTenantAutoConfiguration {
 				environment.getProperty("JOB_COMPLETION_INDEX"));
 		TenantSource source = tenantSource.getIfAvailable(() -> fromProperties(tenants, migrationDataSource));
 		List<TenantListeners> listeners = tenantListeners.orderedStream().toList();
-		return new TenantMigrations(migrationDataSource, properties.toSettings(), settings, source,
-				databases(migrationDataSource), (tenant, fleetSize) -> MigrationListeners
+		TenantDatabases databases = databases(migrationDataSource);
+		if (StringUtils.hasText(tenants.getTemplateDatabase())) {
+			databases = databases.clonedFrom(tenants.getTemplateDatabase().strip());
+		}
+		return new TenantMigrations(migrationDataSource, properties.toSettings(), settings, source, databases,
+				(tenant, fleetSize) -> MigrationListeners
 					.of(listeners.stream().map((each) -> each.listener(tenant, fleetSize)).toList()));
 	}
 

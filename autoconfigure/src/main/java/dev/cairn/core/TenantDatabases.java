@@ -22,6 +22,39 @@ public interface TenantDatabases {
 	DataSource dataSource(String url);
 
 	/**
+	 * Returns the database a missing tenant database is created from: a template kept
+	 * migrated with the tenant migrations, so that a new tenant starts as a copy and only
+	 * what is newer than the template runs. {@code null} (the default) creates an empty
+	 * database and runs every migration.
+	 * @return the template database's name, or {@code null}
+	 */
+	default @Nullable String template() {
+		return null;
+	}
+
+	/**
+	 * Returns these databases, with missing ones created as copies of a template.
+	 * @param template the template database's name, on the same server as each tenant
+	 * @return the databases
+	 */
+	default TenantDatabases clonedFrom(String template) {
+		TenantDatabases databases = this;
+		return new TenantDatabases() {
+
+			@Override
+			public DataSource dataSource(String url) {
+				return databases.dataSource(url);
+			}
+
+			@Override
+			public String template() {
+				return template;
+			}
+
+		};
+	}
+
+	/**
 	 * Returns the databases reached with one user and password, such as the main
 	 * database's.
 	 * @param user the user, or {@code null} for the one the URL names

@@ -263,6 +263,40 @@ class CairnTenantAutoConfigurationTests {
 		}
 	}
 
+	@Test
+	void createsAMissingTenantDatabaseAsACopyOfCairnTenantsTemplateDatabase() {
+		String prefix = "h14_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+		JdbcTemplate main = new JdbcTemplate(this.database.dataSource());
+		main.execute("CREATE DATABASE " + prefix + "template");
+		TenantDatabases databases = TenantDatabases.withCredentials(this.database.username(), this.database.password());
+		String templateUrl = this.database.url().replace(this.database.name(), prefix + "template");
+		try {
+			new JdbcTemplate(databases.dataSource(templateUrl)).execute("CREATE TABLE made_in_the_template (id int)");
+			String query = "SELECT replace('" + this.database.url() + "', '" + this.database.name() + "', '" + prefix
+					+ "acme')";
+			this.contextRunner
+				.withPropertyValues("cairn.tenants.query=" + query,
+						"cairn.tenants.template-database=" + prefix + "template")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					JdbcTemplate acme = new JdbcTemplate(
+							databases.dataSource(this.database.url().replace(this.database.name(), prefix + "acme")));
+					assertThat(acme.queryForObject("SELECT to_regclass('made_in_the_template') IS NOT NULL",
+							Boolean.class))
+						.as("a copy of the template")
+						.isTrue();
+					assertThat(acme.queryForList("SELECT version FROM cairn_history ORDER BY installed_rank",
+							String.class))
+						.containsExactly("1", "2", "3");
+				});
+		}
+		finally {
+			for (String name : List.of("acme", "template")) {
+				main.execute("DROP DATABASE IF EXISTS " + prefix + name + " WITH (FORCE)");
+			}
+		}
+	}
+
 	private List<String> history(String schema) {
 		return new JdbcTemplate(this.database.dataSource())
 			.queryForList("SELECT version FROM " + schema + ".cairn_history ORDER BY installed_rank", String.class);

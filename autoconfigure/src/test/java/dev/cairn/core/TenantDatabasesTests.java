@@ -32,7 +32,7 @@ class TenantDatabasesTests {
 
 	@AfterEach
 	void dropTenantDatabases() {
-		for (String name : List.of("acme", "globex", "initech")) {
+		for (String name : List.of("acme", "globex", "initech", "template")) {
 			admin("DROP DATABASE IF EXISTS " + this.prefix + name + " WITH (FORCE)");
 		}
 	}
@@ -90,6 +90,61 @@ class TenantDatabasesTests {
 		finally {
 			admin("DROP ROLE " + role);
 		}
+	}
+
+	@Test
+	void aNewTenantDatabaseIsACopyOfTheTemplateAndRunsOnlyWhatIsNewer() {
+		// The template is itself a tenant, here two migrations behind the files' three.
+		new TenantMigrations(this.database.dataSource(), MigratorSettings.builder().target("2").build(),
+				new TenantSettings(List.of(FLEET), 1, OnError.FAIL, null), TenantSource.of(List.of()),
+				TenantDatabases.withCredentials(this.database.username(), this.database.password()),
+				TenantListeners.NONE)
+			.migrate(url("template"));
+		TenantMigrations fleet = new TenantMigrations(this.database.dataSource(), MigratorSettings.defaults(),
+				new TenantSettings(List.of(FLEET), 1, OnError.FAIL, null), TenantSource.of(List.of()),
+				TenantDatabases.withCredentials(this.database.username(), this.database.password())
+					.clonedFrom(this.prefix + "template"),
+				TenantListeners.NONE);
+		MigrateResult signedUp = fleet.migrate(url("acme"));
+		assertThat(signedUp.applied()).extracting(MigrateResult.Applied::script).containsExactly("003_seed.sql");
+		assertThat(jdbc("acme").queryForList(
+				"SELECT version || ' ' || installed_on::text FROM public.cairn_history ORDER BY installed_rank",
+				String.class))
+			.hasSize(3)
+			.startsWith(jdbc("template")
+				.queryForList("SELECT version || ' ' || installed_on::text FROM public.cairn_history ORDER BY "
+						+ "installed_rank", String.class)
+				.toArray(String[]::new));
+		assertThat(jdbc("acme").queryForObject("SELECT name FROM public.accounts", String.class)).isEqualTo("first");
+	}
+
+	@Test
+	void saysWhatToDoWhenTheTemplateIsMissingOrInUse() throws Exception {
+		TenantMigrations fleet = new TenantMigrations(this.database.dataSource(), MigratorSettings.defaults(),
+				new TenantSettings(List.of(FLEET), 1, OnError.FAIL, null), TenantSource.of(List.of()),
+				TenantDatabases.withCredentials(this.database.username(), this.database.password())
+					.clonedFrom(this.prefix + "template"),
+				TenantListeners.NONE);
+		assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> fleet.migrate(url("acme")))
+			.withMessage("Could not create the database of tenant " + this.prefix + "acme as a copy of " + this.prefix
+					+ "template: ERROR: template database \"" + this.prefix + "template\" does not exist (SQLSTATE "
+					+ "3D000). Nothing was applied. Create " + this.prefix + "template and migrate it with the tenant "
+					+ "migrations (list it as a tenant), or unset cairn.tenants.template-database to create empty "
+					+ "tenant databases.");
+		admin("CREATE DATABASE " + this.prefix + "template");
+		try (java.sql.Connection session = TenantDatabases
+			.withCredentials(this.database.username(), this.database.password())
+			.dataSource(url("template"))
+			.getConnection()) {
+			assertThatExceptionOfType(MigrationException.class).isThrownBy(() -> fleet.migrate(url("acme")))
+				.withMessage("Could not create the database of tenant " + this.prefix + "acme as a copy of "
+						+ this.prefix + "template: ERROR: source database \"" + this.prefix + "template\" is being "
+						+ "accessed by other users\n  Detail: There is 1 other session using the database. (SQLSTATE "
+						+ "55006). Nothing was applied. A template can only be copied while no session is connected "
+						+ "to it: wait for the session on " + this.prefix + "template to end (a run migrating the "
+						+ "template, or a client), then retry.");
+		}
+		assertThat(databases()).doesNotContain(this.prefix + "acme");
 	}
 
 	@Test
