@@ -26,6 +26,7 @@ import dev.cairn.core.TenantMigrations;
 import dev.cairn.core.TenantSettings;
 import dev.cairn.core.TenantSource;
 import org.flywaydb.core.Flyway;
+import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -42,6 +43,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * {@code fleet_bench_<pid>}), and {@code fleet.tools} keeps only some of the tools
  * ({@code cairn}, {@code flyway}, {@code jdbc}, comma-separated; all by default). Prints
  * a Markdown table, with the machine's one-minute load average at the end of each row.
+ * {@code fleet.pool=hikari} puts a Hikari pool of 2 × parallelism connections in front,
+ * as a Spring Boot application's DataSource is.
  */
 public final class FleetBench {
 
@@ -105,15 +108,32 @@ public final class FleetBench {
 			target.setUrl(server + database);
 			target.setUser(user);
 			Peak peak = new Peak();
-			DataSource dataSource = peak.wrap(target);
-			long start = System.nanoTime();
-			run.run(dataSource);
-			double apply = (System.nanoTime() - start) / 1e9;
-			start = System.nanoTime();
-			run.run(dataSource);
-			double noop = (System.nanoTime() - start) / 1e9;
-			System.out.printf("| %s | %d | %.1f | %.2f | %d | %s |%n", tool, parallelism, apply, noop, peak.max.get(),
-					loadAverage());
+			boolean pooled = "hikari".equals(System.getProperty("fleet.pool"));
+			// What a Spring Boot application hands its migrator: a Hikari pool, here
+			// sized
+			// to what the run may hold at once.
+			HikariDataSource pool = pooled ? new HikariDataSource() : null;
+			if (pool != null) {
+				pool.setDataSource(target);
+				pool.setMaximumPoolSize(2 * parallelism);
+				pool.setMinimumIdle(0);
+			}
+			DataSource dataSource = peak.wrap((pool != null) ? pool : target);
+			try {
+				long start = System.nanoTime();
+				run.run(dataSource);
+				double apply = (System.nanoTime() - start) / 1e9;
+				start = System.nanoTime();
+				run.run(dataSource);
+				double noop = (System.nanoTime() - start) / 1e9;
+				System.out.printf("| %s%s | %d | %.1f | %.2f | %d | %s |%n", tool, pooled ? ", Hikari pool" : "",
+						parallelism, apply, noop, peak.max.get(), loadAverage());
+			}
+			finally {
+				if (pool != null) {
+					pool.close();
+				}
+			}
 		}
 		finally {
 			admin(server, user, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
