@@ -200,8 +200,7 @@ final class AdvisoryLock implements AutoCloseable {
 	 */
 	private static Pooler checkServer(Connection connection, PoolerMode mode) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("SELECT pg_is_in_recovery(), "
-				+ "current_setting('transaction_read_only') = 'on', coalesce(host(inet_server_addr()) || ':' || "
-				+ "inet_server_port(), 'the local socket'), pg_backend_pid()");
+				+ "current_setting('transaction_read_only') = 'on', " + Pooler.SERVER + ", pg_backend_pid()");
 				ResultSet result = statement.executeQuery()) {
 			result.next();
 			String server = result.getString(3);

@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  */
 record Pooler(boolean switchesSessions, String evidence, String server) {
 
+	/** SQL for the server as it reports itself, the {@code server} of a pooler. */
+	static final String SERVER = "coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'the local socket')";
+
 	/**
 	 * Decides for a connection, per the setting.
 	 * @param connection a connection fresh from the data source
@@ -63,8 +66,7 @@ record Pooler(boolean switchesSessions, String evidence, String server) {
 		}
 		Pooler pooler;
 		try (Connection connection = dataSource.getConnection();
-				PreparedStatement statement = connection.prepareStatement("SELECT pg_backend_pid(), coalesce(host("
-						+ "inet_server_addr()) || ':' || inet_server_port(), 'the local socket')");
+				PreparedStatement statement = connection.prepareStatement("SELECT pg_backend_pid(), " + SERVER);
 				ResultSet result = statement.executeQuery()) {
 			result.next();
 			pooler = of(connection, mode, result.getInt(1), result.getString(2));

@@ -54,6 +54,8 @@ public final class TenantMigrations {
 
 	private final TenantCatalog catalog;
 
+	private volatile boolean schemasAllowed;
+
 	/**
 	 * Creates the fleet's migrations, reaching database tenants with the credentials
 	 * their URLs carry.
@@ -227,7 +229,12 @@ public final class TenantMigrations {
 	}
 
 	private void refuseTenantSchemas(int schemas) {
-		Pooler.refuseTenantSchemas(this.dataSource, this.settings.poolerMode(), schemas);
+		// The main DataSource does not change while the application runs: once it has
+		// passed, a sign-up pays no extra connection for the check.
+		if (schemas > 0 && !this.schemasAllowed) {
+			Pooler.refuseTenantSchemas(this.dataSource, this.settings.poolerMode(), schemas);
+			this.schemasAllowed = true;
+		}
 	}
 
 	private TenantRun run(Tenant tenant, Verb body, int fleetSize) {
