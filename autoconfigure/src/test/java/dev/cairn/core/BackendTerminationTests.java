@@ -152,18 +152,7 @@ class BackendTerminationTests {
 	}
 
 	private int waitForSleepingMigration() {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (System.nanoTime() < deadline) {
-			List<Integer> pids = jdbc().queryForList(
-					"SELECT pid FROM pg_stat_activity WHERE datname = "
-							+ "current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'",
-					Integer.class);
-			if (!pids.isEmpty()) {
-				return pids.get(0);
-			}
-			sleep(20);
-		}
-		throw new AssertionError("The migration never reached its pg_sleep");
+		return Sessions.await(jdbc(), Sessions.SLEEPING, () -> true, () -> "The migration never reached its pg_sleep");
 	}
 
 	private static MigrateResult join(CompletableFuture<MigrateResult> run) throws Throwable {

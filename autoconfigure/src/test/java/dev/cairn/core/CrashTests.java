@@ -177,25 +177,27 @@ class CrashTests {
 	 * condition (it keeps its application_name while it does), and returns the pids of
 	 * all of the instance's sessions.
 	 */
-	private List<Integer> waitForWorkingSession(Process instance, Path log, String condition) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+	private List<Integer> waitForWorkingSession(Process instance, Path log, String condition) {
 		String working = "cairn migrate " + ApplicationName.host() + "/" + instance.pid();
-		while (System.nanoTime() < deadline && instance.isAlive()) {
-			Integer running = jdbc().queryForObject(
-					"SELECT count(*) FROM pg_stat_activity WHERE datname = "
-							+ "current_database() AND application_name = ? AND state = 'active' AND " + condition,
-					Integer.class, working);
-			if (running != null && running > 0) {
-				return jdbc().queryForList(
-						"SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-								+ "AND (application_name = 'doomed' OR application_name LIKE ?)",
-						Integer.class, "cairn %/" + instance.pid());
-			}
-			Thread.sleep(20);
+		Sessions.await(jdbc(),
+				"application_name = '" + working.replace("'", "''") + "' AND state = 'active' AND " + condition,
+				instance::isAlive,
+				() -> "The instance never ran " + condition + "; it printed:\n" + read(log) + "\nSessions: "
+						+ jdbc().queryForList("SELECT pid, application_name, state, query FROM pg_stat_activity "
+								+ "WHERE datname = current_database()"));
+		return jdbc().queryForList(
+				"SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+						+ "AND (application_name = 'doomed' OR application_name LIKE ?)",
+				Integer.class, "cairn %/" + instance.pid());
+	}
+
+	private static String read(Path log) {
+		try {
+			return Files.readString(log);
 		}
-		throw new AssertionError("The instance never ran " + condition + "; it printed:\n" + Files.readString(log)
-				+ "\nSessions: " + jdbc().queryForList("SELECT pid, application_name, state, query FROM "
-						+ "pg_stat_activity WHERE datname = current_database()"));
+		catch (java.io.IOException ex) {
+			return "(unreadable: " + ex.getMessage() + ")";
+		}
 	}
 
 	private void waitUntilGone(List<Integer> pids) throws InterruptedException {

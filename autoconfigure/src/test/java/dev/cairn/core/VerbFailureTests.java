@@ -308,22 +308,9 @@ class VerbFailureTests {
 	 * and returns its pid.
 	 */
 	private int waitForSleep(Process instance, Path log) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-		while (System.nanoTime() < deadline) {
-			List<Integer> pids = jdbc().queryForList(
-					"SELECT pid FROM pg_stat_activity WHERE datname = "
-							+ "current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'",
-					Integer.class);
-			if (!pids.isEmpty()) {
-				return pids.get(0);
-			}
-			if (instance != null && !instance.isAlive()) {
-				break;
-			}
-			sleep(20);
-		}
-		throw new AssertionError(
-				"No session reached its pg_sleep" + ((log != null) ? "; the instance printed:\n" + read(log) : ""));
+		return Sessions.await(jdbc(), Sessions.SLEEPING, () -> instance == null || instance.isAlive(),
+				() -> "No session reached its pg_sleep"
+						+ ((log != null) ? "; the instance printed:\n" + read(log) : ""));
 	}
 
 	/**
